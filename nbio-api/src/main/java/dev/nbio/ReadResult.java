@@ -1,0 +1,18 @@
+package dev.nbio;
+
+/** The result of a positional read. Valid while the operation is; read it in the callback. */
+public interface ReadResult {
+    /**
+     * How many bytes were read into the buffer.
+     *
+     * @return the byte count
+     */
+    int read();
+
+    /**
+     * The named error, or {@code null} when the operation succeeded.
+     *
+     * @return the error or {@code null}
+     */
+    ReadError error();
+}

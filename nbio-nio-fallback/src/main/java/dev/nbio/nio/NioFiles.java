@@ -1,0 +1,150 @@
+package dev.nbio.nio;
+
+import dev.nbio.FileFlag;
+import dev.nbio.FileHandle;
+import dev.nbio.FileType;
+import dev.nbio.Permissions;
+import dev.nbio.internal.Transfers;
+import dev.nbio.spi.Handle;
+import dev.nbio.spi.OperationRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * File operations for the NIO backend. The JDK has no non-blocking file I/O, so open, stat,
+ * read and write run on a small shared pool of daemon threads and hand the finished record
+ * back to the loop through its completion queue.
+ */
+final class NioFiles {
+    private static final int THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /** Shared by every loop: blocking file calls are short, and a few threads keep a disk busy. */
+    static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, task -> {
+        Thread thread = new Thread(task, "nbio-nio-file-" + THREAD_NUMBER.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private NioFiles() {
+    }
+
+    /** Runs one file operation to its end on the calling (worker) thread; failures are recorded on it. */
+    static void run(OperationRecord op) {
+        try {
+            switch (op.kind) {
+                case OPEN -> {
+                    Handle dir = op.directory == null ? null : op.directory.handle();
+                    op.result = new FileHandle(op.loop, open(dir, op.path, op.flags, op.permissions));
+                }
+                case READ -> read(op);
+                case WRITE -> write(op);
+                case STAT -> stat(op);
+                default -> throw new IllegalStateException("not a file operation: " + op.kind);
+            }
+        } catch (IOException | RuntimeException e) {
+            NioFailures.fail(op, e);
+        }
+    }
+
+    static NioFileHandle open(Handle dir, Path path, Set<FileFlag> flags, int permissions) throws IOException {
+        Path resolved = path;
+        if (dir != null && !path.isAbsolute()) {
+            Path base = dir.path();
+            if (base == null) {
+                throw new IOException("the directory handle has no known path to resolve " + path + " against");
+            }
+            resolved = base.resolve(path);
+        }
+        Set<OpenOption> options = options(flags);
+        FileChannel channel = options.contains(StandardOpenOption.CREATE) && POSIX
+                ? FileChannel.open(resolved, options, posix(permissions))
+                : FileChannel.open(resolved, options);
+        return new NioFileHandle(channel, resolved);
+    }
+
+    private static FileAttribute<?>[] posix(int permissions) {
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Permissions.toPosix(permissions))};
+    }
+
+    private static Set<OpenOption> options(Set<FileFlag> flags) {
+        Set<OpenOption> options = new java.util.HashSet<>();
+        for (FileFlag flag : flags) {
+            options.add(switch (flag) {
+                case READ -> StandardOpenOption.READ;
+                case WRITE -> StandardOpenOption.WRITE;
+                case APPEND -> StandardOpenOption.APPEND;
+                case CREATE -> flags.contains(FileFlag.EXCLUSIVE) ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE;
+                case EXCLUSIVE -> StandardOpenOption.CREATE_NEW;
+                case TRUNCATE -> StandardOpenOption.TRUNCATE_EXISTING;
+                case SYNC -> StandardOpenOption.SYNC;
+            });
+        }
+        return options;
+    }
+
+    private static void read(OperationRecord op) throws IOException {
+        FileChannel channel = channel(op);
+        ByteBuffer buffer = op.buffers[0];
+        long bytes;
+        do {
+            int read = channel.read(buffer, op.offset + op.transferred);
+            bytes = Math.max(read, 0);
+        } while (!Transfers.advance(op, bytes));
+    }
+
+    private static void write(OperationRecord op) throws IOException {
+        FileChannel channel = channel(op);
+        ByteBuffer buffer = op.buffers[0];
+        do {
+            int written = channel.write(buffer, op.offset + op.transferred);
+            if (written == 0 && buffer.hasRemaining()) {
+                throw new IOException("No space left on device (a write made no progress)");
+            }
+            if (Transfers.advance(op, written)) {
+                return;
+            }
+        } while (true);
+    }
+
+    private static void stat(OperationRecord op) throws IOException {
+        NioFileHandle file = (NioFileHandle) op.handle.handle();
+        if (file.path() == null) {
+            op.fileType = FileType.REGULAR;
+            op.fileSize = file.channel.size();
+            return;
+        }
+        if (!file.channel.isOpen()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
+        op.fileType = attributes.isRegularFile() ? FileType.REGULAR
+                : attributes.isDirectory() ? FileType.DIRECTORY
+                : attributes.isSymbolicLink() ? FileType.SYMLINK
+                : FileType.OTHER;
+        op.fileSize = attributes.isRegularFile() ? file.channel.size() : attributes.size();
+    }
+
+    private static FileChannel channel(OperationRecord op) {
+        return ((NioFileHandle) op.handle.handle()).channel;
+    }
+
+    static Set<FileFlag> readOnly() {
+        return EnumSet.of(FileFlag.READ);
+    }
+}

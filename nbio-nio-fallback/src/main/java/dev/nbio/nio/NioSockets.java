@@ -1,0 +1,210 @@
+package dev.nbio.nio;
+
+import dev.nbio.OperationKind;
+import dev.nbio.TcpSocket;
+import dev.nbio.spi.Failure;
+import dev.nbio.spi.LoopContext;
+import dev.nbio.spi.OperationRecord;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The single non-blocking attempt of each socket operation on NIO channels, as the shared
+ * reactor driver asks for it: bytes moved, or would-block, or a recorded failure.
+ */
+final class NioSockets {
+    private static final long WOULD_BLOCK = -1;
+    private static final long FAILED = -2;
+    /** Sendfile chunk when progress is reported, so updates come at a useful rate. */
+    private static final long PROGRESS_CHUNK = 256 * 1024;
+    /** The largest UDP payload; gathering and scattering datagrams goes through a buffer this big. */
+    private static final int MAX_DATAGRAM = 65_535;
+
+    private final LoopContext context;
+    private ByteBuffer datagramScratch;
+
+    NioSockets(LoopContext context) {
+        this.context = context;
+    }
+
+    long attempt(NioSocketHandle handle, OperationRecord op) {
+        try {
+            return switch (op.kind) {
+                case ACCEPT -> accept(handle, op);
+                case DIAL -> finishDial(handle, op);
+                case RECV -> handle.isDatagram() ? receiveDatagram((DatagramChannel) handle.channel, op)
+                        : stream(((SocketChannel) handle.channel).read(op.buffers));
+                case SEND -> handle.isDatagram() ? sendDatagram((DatagramChannel) handle.channel, op)
+                        : stream(((SocketChannel) handle.channel).write(op.buffers));
+                case SENDFILE -> sendfile((SocketChannel) handle.channel, op);
+                case POLL -> 0;
+                default -> throw new IllegalStateException("not a socket operation: " + op.kind);
+            };
+        } catch (IOException | RuntimeException e) {
+            NioFailures.fail(op, e);
+            if (op.kind == OperationKind.DIAL) {
+                abandonDial(handle, op);
+            }
+            return FAILED;
+        }
+    }
+
+    /** A stream call moved nothing: would block (the buffers are never empty); -1 is the peer's close. */
+    private static long stream(long bytes) {
+        return bytes == 0 ? WOULD_BLOCK : Math.max(bytes, 0);
+    }
+
+    private long accept(NioSocketHandle handle, OperationRecord op) throws IOException {
+        SocketChannel client = ((ServerSocketChannel) handle.channel).accept();
+        if (client == null) {
+            return WOULD_BLOCK;
+        }
+        try {
+            NioNotifier.configureStream(client);
+            op.address = NioNotifier.remote(client);
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        op.result = NioNotifier.wrap(context, client);
+        return 0;
+    }
+
+    NioSocketHandle startDial(OperationRecord op) {
+        InetSocketAddress endpoint = op.endpoint;
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(endpoint.getAddress() instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            NioNotifier.configureStream(channel);
+            TcpSocket socket = NioNotifier.wrap(context, channel);
+            op.result = socket;
+            if (channel.connect(endpoint)) {
+                return null;
+            }
+            NioSocketHandle handle = (NioSocketHandle) socket.handle();
+            handle.connecting = true;
+            return handle;
+        } catch (IOException | RuntimeException e) {
+            NioFailures.fail(op, e);
+            closeQuietly(channel);
+            op.result = null;
+            return null;
+        }
+    }
+
+    private static long finishDial(NioSocketHandle handle, OperationRecord op) throws IOException {
+        if (!((SocketChannel) handle.channel).finishConnect()) {
+            return WOULD_BLOCK;
+        }
+        handle.connecting = false;
+        return 0;
+    }
+
+    private static void abandonDial(NioSocketHandle handle, OperationRecord op) {
+        closeQuietly(handle.channel);
+        op.result = null;
+    }
+
+    private long receiveDatagram(DatagramChannel channel, OperationRecord op) throws IOException {
+        ByteBuffer[] buffers = op.buffers;
+        if (buffers.length == 1) {
+            int before = buffers[0].position();
+            InetSocketAddress source = (InetSocketAddress) channel.receive(buffers[0]);
+            if (source == null) {
+                return WOULD_BLOCK;
+            }
+            op.address = source;
+            return buffers[0].position() - before;
+        }
+        ByteBuffer scratch = scratch();
+        InetSocketAddress source = (InetSocketAddress) channel.receive(scratch);
+        if (source == null) {
+            return WOULD_BLOCK;
+        }
+        op.address = source;
+        scratch.flip();
+        int received = scratch.remaining();
+        for (ByteBuffer buffer : buffers) {
+            int n = Math.min(buffer.remaining(), scratch.remaining());
+            buffer.put(buffer.position(), scratch, scratch.position(), n);
+            buffer.position(buffer.position() + n);
+            scratch.position(scratch.position() + n);
+        }
+        return received - scratch.remaining();
+    }
+
+    private long sendDatagram(DatagramChannel channel, OperationRecord op) throws IOException {
+        if (op.endpoint == null) {
+            long sent = channel.write(op.buffers);
+            return sent == 0 ? WOULD_BLOCK : sent;
+        }
+        ByteBuffer[] buffers = op.buffers;
+        if (buffers.length == 1) {
+            int sent = channel.send(buffers[0], op.endpoint);
+            return sent == 0 ? WOULD_BLOCK : sent;
+        }
+        ByteBuffer scratch = scratch();
+        for (ByteBuffer buffer : buffers) {
+            if (buffer.remaining() > scratch.remaining()) {
+                throw new IOException("Message too long: the datagram exceeds " + MAX_DATAGRAM + " bytes");
+            }
+            scratch.put(scratch.position(), buffer, buffer.position(), buffer.remaining());
+            scratch.position(scratch.position() + buffer.remaining());
+        }
+        scratch.flip();
+        int sent = channel.send(scratch, op.endpoint);
+        if (sent == 0) {
+            return WOULD_BLOCK;
+        }
+        for (ByteBuffer buffer : buffers) {
+            buffer.position(buffer.limit());
+        }
+        return sent;
+    }
+
+    private ByteBuffer scratch() {
+        if (datagramScratch == null) {
+            datagramScratch = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        }
+        return datagramScratch.clear();
+    }
+
+    private static long sendfile(SocketChannel socket, OperationRecord op) throws IOException {
+        java.nio.channels.FileChannel file = ((NioFileHandle) op.file.handle()).channel;
+        if (op.backendLong == 0) {
+            op.total = op.length >= 0 ? op.length : Math.max(0, file.size() - op.offset);
+            op.backendLong = 1;
+            if (op.total == 0) {
+                return 0;
+            }
+        }
+        long position = op.offset + op.transferred;
+        long left = op.total - op.transferred;
+        long sent = file.transferTo(position, op.progressUpdates ? Math.min(left, PROGRESS_CHUNK) : left, socket);
+        if (sent > 0) {
+            return sent;
+        }
+        if (position >= file.size()) {
+            op.fail(Failure.EOF, 0, null);
+            return FAILED;
+        }
+        return WOULD_BLOCK;
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing is left to tell: the channel was being given up anyway.
+        }
+    }
+}
