@@ -50,6 +50,18 @@ public interface EventLoop extends SocketOperations, FileOperations, AutoCloseab
     }
 
     /**
+     * Acquires the calling thread's loop on a named backend, as {@code -Dnbio.backend} would.
+     *
+     * @param backend the backend's name ({@code uring}, {@code nio}, ...)
+     * @return the calling thread's loop
+     * @throws BackendUnavailableException when that backend is missing or cannot start; the message says why
+     * @throws IllegalStateException       when this thread already has a loop on another backend
+     */
+    static EventLoop acquire(String backend) {
+        return Loops.acquire(backend);
+    }
+
+    /**
      * The calling thread's loop.
      *
      * @return the loop acquired on this thread

@@ -48,6 +48,28 @@ public final class Loops {
     }
 
     /**
+     * Acquires the calling thread's loop on a named backend.
+     *
+     * @param backend the backend's name
+     * @return the loop
+     */
+    public static EventLoop acquire(String backend) {
+        java.util.Objects.requireNonNull(backend, "backend");
+        Loop loop = CURRENT.get();
+        if (loop != null) {
+            if (!loop.backend().equals(backend)) {
+                throw new IllegalStateException("thread " + Thread.currentThread().getName() + " already has a loop on the '"
+                        + loop.backend() + "' backend; release it before acquiring one on '" + backend + "'");
+            }
+            loop.retain();
+            return loop;
+        }
+        loop = createNamed(backend, "acquire(\"" + backend + "\")");
+        CURRENT.set(loop);
+        return loop;
+    }
+
+    /**
      * The calling thread's loop.
      *
      * @return the loop
@@ -99,7 +121,7 @@ public final class Loops {
     private static Loop create() {
         String forced = System.getProperty(BACKEND_PROPERTY);
         if (forced != null && !forced.isBlank()) {
-            return createForced(forced.trim());
+            return createNamed(forced.trim(), "-D" + BACKEND_PROPERTY);
         }
         List<String> skipped = new ArrayList<>();
         for (NotifierProvider provider : providers()) {
@@ -120,26 +142,26 @@ public final class Loops {
                 + " (is nbio-nio-fallback on the class or module path?)", null);
     }
 
-    private static Loop createForced(String name) {
+    private static Loop createNamed(String name, String how) {
         for (NotifierProvider provider : providers()) {
             if (!provider.name().equals(name)) {
                 continue;
             }
             Availability availability = provider.availability();
             if (!availability.available()) {
-                throw new BackendUnavailableException("backend '" + name + "' forced by -D" + BACKEND_PROPERTY
+                throw new BackendUnavailableException("backend '" + name + "' asked for by " + how
                         + " is unavailable: " + availability.cause(), null);
             }
             try {
                 return Loop.start(provider);
             } catch (IOException e) {
-                throw new BackendUnavailableException("backend '" + name + "' forced by -D" + BACKEND_PROPERTY
+                throw new BackendUnavailableException("backend '" + name + "' asked for by " + how
                         + " failed to start: " + e.getMessage(), e);
             }
         }
         List<String> names = providers().stream().map(NotifierProvider::name).toList();
-        throw new BackendUnavailableException("-D" + BACKEND_PROPERTY + "=" + name
-                + " names no backend on the class or module path; found " + names, null);
+        throw new BackendUnavailableException(how + " names backend '" + name
+                + "', which is not on the class or module path; found " + names, null);
     }
 
     private static void logSkipped(List<String> skipped, String chosen) {
