@@ -7,5 +7,7 @@ open module dev.nbio.tests {
     requires transitive org.junit.jupiter.api;
     requires transitive org.junit.jupiter.params;
 
+    requires jdk.management;
+
     exports dev.nbio.tck;
 }

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.Parameter;
 public abstract class LoopTest {
     /** How long a test may tick before it is declared stuck. */
     protected static final Duration LIMIT = Duration.ofSeconds(10);
+    /** The longest a single tick of {@link #tickUntil} blocks; a constant, so ticking allocates nothing. */
+    private static final Duration TICK = Duration.ofMillis(50);
 
     /** The backend under test, injected by JUnit. */
     @Parameter
@@ -80,7 +82,7 @@ public abstract class LoopTest {
                 fail("condition not reached within " + LIMIT + " on backend " + backend
                         + " (" + loop.numWaiting() + " operations waiting)");
             }
-            loop.tick(Duration.ofMillis(50));
+            loop.tick(TICK);
         }
     }
 

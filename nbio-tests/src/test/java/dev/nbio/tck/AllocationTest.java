@@ -1,0 +1,150 @@
+package dev.nbio.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.management.ThreadMXBean;
+import dev.nbio.Operation;
+import dev.nbio.TcpSocket;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Steady-state allocation: a TCP ping-pong of 64-byte messages and a next-tick chain, both
+ * in the attachment form with static callbacks, must allocate nothing per completed
+ * operation once warm. Measured with the JVM's per-thread allocation counter; the figure is
+ * printed (and recorded in docs/allocation.md).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.nbio.tck.Backends#names")
+class AllocationTest extends LoopTest {
+    private static final int WARM_UP_ROUNDS = 50_000;
+    private static final int MEASURED_ROUNDS = 100_000;
+    /** Bytes per operation tolerated for the JVM's own noise (counters, a rare resize); far below one object per operation. */
+    private static final double LIMIT_BYTES_PER_OP = 0.5;
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    /** One side of the ping-pong: its socket, its buffer and how many rounds are left. */
+    private static final class Peer {
+        final TcpSocket socket;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(64);
+        long roundsLeft;
+        long operations;
+
+        Peer(TcpSocket socket) {
+            this.socket = socket;
+        }
+    }
+
+    @Test
+    void pingPongAllocatesNothingPerOperation() {
+        TcpSocket server = listen();
+        TcpSocket[] accepted = new TcpSocket[1];
+        TcpSocket[] dialed = new TcpSocket[1];
+        loop.accept(server, op -> accepted[0] = op.accept().client());
+        loop.dial(addressOf(server), op -> dialed[0] = op.dial().socket());
+        tickUntil(() -> accepted[0] != null && dialed[0] != null);
+        Peer echo = new Peer(accepted[0]);
+        Peer client = new Peer(dialed[0]);
+        // The echo side receives for the whole test; it is left pending at the end of each run.
+        loop.recv(echo.socket, echo.buffer.clear(), echo, AllocationTest::onEchoRecv);
+
+        double bytesPerOp = measure(echo, client);
+        System.out.printf("[%s] steady-state allocation: %.4f bytes per completed operation%n", backend, bytesPerOp);
+        assertTrue(bytesPerOp < LIMIT_BYTES_PER_OP, backend + " allocated " + bytesPerOp + " bytes per operation");
+        loop.close(echo.socket);
+        loop.close(client.socket);
+        loop.close(server);
+        runToCompletion();
+    }
+
+    @Test
+    void nextTickChainAllocatesNothingPerOperation() {
+        long[] left = {WARM_UP_ROUNDS};
+        loop.nextTick(left, AllocationTest::onTick);
+        runToCompletion();
+        ThreadMXBean threads = threadBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        left[0] = MEASURED_ROUNDS;
+        loop.nextTick(left, AllocationTest::onTick);
+        runToCompletion();
+        double bytesPerOp = (threads.getCurrentThreadAllocatedBytes() - before) / (double) MEASURED_ROUNDS;
+        System.out.printf("[%s] next-tick allocation: %.4f bytes per completed operation%n", backend, bytesPerOp);
+        assertTrue(bytesPerOp < LIMIT_BYTES_PER_OP, backend + " allocated " + bytesPerOp + " bytes per operation");
+        assertEquals(0, left[0]);
+    }
+
+    private static void onTick(Operation op, long[] left) {
+        if (--left[0] > 0) {
+            op.loop().nextTick(left, AllocationTest::onTick);
+        }
+    }
+
+    private double measure(Peer echo, Peer client) {
+        runRounds(echo, client, WARM_UP_ROUNDS);
+        ThreadMXBean threads = threadBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        long operationsBefore = echo.operations + client.operations;
+        runRounds(echo, client, MEASURED_ROUNDS);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long operations = echo.operations + client.operations - operationsBefore;
+        assertEquals(4L * MEASURED_ROUNDS, operations);
+        return allocated / (double) operations;
+    }
+
+    private void runRounds(Peer echo, Peer client, int rounds) {
+        client.roundsLeft = rounds;
+        loop.send(client.socket, client.buffer.clear(), client, AllocationTest::onClientSent);
+        while (client.roundsLeft > 0) {
+            loop.tick(TICK);
+        }
+        // The echo side still has a receive pending for a message that will never come.
+        tickUntil(() -> loop.numWaiting() == 1);
+    }
+
+    private static void onClientSent(Operation op, Peer client) {
+        client.operations++;
+        op.loop().recv(client.socket, client.buffer.clear(), true, null, client, AllocationTest::onClientRecv);
+    }
+
+    private static void onClientRecv(Operation op, Peer client) {
+        client.operations++;
+        if (--client.roundsLeft > 0) {
+            op.loop().send(client.socket, client.buffer.flip(), client, AllocationTest::onClientSent);
+        }
+    }
+
+    private static void onEchoRecv(Operation op, Peer echo) {
+        echo.operations++;
+        if (op.failed() || op.recv().received() == 0) {
+            return;
+        }
+        op.loop().send(echo.socket, echo.buffer.flip(), echo, AllocationTest::onEchoSent);
+    }
+
+    private static void onEchoSent(Operation op, Peer echo) {
+        echo.operations++;
+        op.loop().recv(echo.socket, echo.buffer.clear(), echo, AllocationTest::onEchoRecv);
+    }
+
+    private TcpSocket listen() {
+        try {
+            return loop.listenTcp(loopback());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static ThreadMXBean threadBean() {
+        ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertNotNull(bean);
+        assertTrue(bean.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes per thread");
+        bean.setThreadAllocatedMemoryEnabled(true);
+        return bean;
+    }
+}

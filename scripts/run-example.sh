@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds nbio and starts the example server on the auto-selected backend.
+# Arguments go to the `nbio` command; the default is the echo server on port 9000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk25.sh
+./mvnw -q -B -ntp package -DskipTests
+if [ "$#" -eq 0 ]; then
+  set -- echo --port 9000
+fi
+exec java -jar nbio-examples/target/nbio.jar "$@"
