@@ -27,6 +27,25 @@ final class Checks {
         }
     }
 
+    static void receiveBuffer(ByteBuffer buffer, String what) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException(what + " needs a writable buffer, this one is read-only");
+        }
+        if (!buffer.hasRemaining()) {
+            throw new IllegalArgumentException(what + " needs buffer space: the buffer has 0 bytes remaining "
+                    + "(did you forget to clear() or compact() it?)");
+        }
+    }
+
+    static void sendBuffer(ByteBuffer buffer, String what) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (!buffer.hasRemaining()) {
+            throw new IllegalArgumentException(what + " has nothing to send: the buffer has 0 bytes remaining "
+                    + "(did you forget to flip() it?)");
+        }
+    }
+
     static ByteBuffer[] receiveBuffers(ByteBuffer[] buffers, String what) {
         long space = 0;
         for (int i = 0; i < checkArray(buffers).length; i++) {

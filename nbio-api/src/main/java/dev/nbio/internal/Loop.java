@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * happen outside the backend's wait (an operation that finished at once) are deferred to
  * the next tick, which is what keeps every callback in a later tick than its start.
  */
-public final class Loop implements EventLoop, LoopContext {
+public final class Loop extends Preparations implements LoopContext {
     private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
 
     private final Thread thread = Thread.currentThread();
@@ -66,7 +67,9 @@ public final class Loop implements EventLoop, LoopContext {
     private Notifier notifier;
     private BiConsumer<Operation, Throwable> errorHandler = Loop::logCallbackError;
     private int references = 1;
-    private boolean closed;
+    private final AtomicInteger queuedRemotely = new AtomicInteger();
+    /** Read by other threads in {@link #wakeUp} and {@link #exec}. */
+    private volatile boolean closed;
     private boolean awaiting;
     private long tickCount;
     private long nowNanos = System.nanoTime();
@@ -137,6 +140,8 @@ public final class Loop implements EventLoop, LoopContext {
             awaiting = false;
         }
         refreshNow();
+        // Work queued while the loop waited (the wake-up that ended the wait) starts in this tick.
+        drainRemote();
         expireTimers();
         dispatch();
     }
@@ -158,7 +163,7 @@ public final class Loop implements EventLoop, LoopContext {
     public void runUntil(BooleanSupplier done) {
         Objects.requireNonNull(done, "done");
         checkThread("run");
-        while (!closed && waiting > 0 && !done.getAsBoolean()) {
+        while (!closed && numWaiting() > 0 && !done.getAsBoolean()) {
             tick(null);
         }
     }
@@ -184,7 +189,7 @@ public final class Loop implements EventLoop, LoopContext {
 
     @Override
     public int numWaiting() {
-        return waiting;
+        return waiting + queuedRemotely.get();
     }
 
     @Override
@@ -208,8 +213,16 @@ public final class Loop implements EventLoop, LoopContext {
     @Override
     public void complete(OperationRecord op) {
         if (op.cancelRequested) {
+            discardResult(op);
             release(op);
             return;
+        }
+        if (op.timedOut) {
+            // The backend could not stop the operation when its deadline passed; now it has
+            // ended, it ends with the timeout, keeping the count of what it did transfer.
+            op.timedOut = false;
+            discardResult(op);
+            op.fail(Failure.TIMEOUT, 0, null);
         }
         timers.remove(op);
         op.state = State.COMPLETED;
@@ -218,6 +231,7 @@ public final class Loop implements EventLoop, LoopContext {
 
     @Override
     public void progress(OperationRecord op) {
+        op.progressDue = true;
         enqueue(op);
     }
 
@@ -235,14 +249,32 @@ public final class Loop implements EventLoop, LoopContext {
         }
     }
 
+    /** Closes the socket or file an accept, dial or open made when nobody will receive it. */
+    private static void discardResult(OperationRecord op) {
+        if (op.result == null) {
+            return;
+        }
+        try {
+            op.result.handle().close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing the unclaimed result of a {} operation failed", op.kind, e);
+        }
+        op.result = null;
+    }
+
     private void expireTimers() {
         while (!timers.isEmpty() && timers.earliestDeadline() - nowNanos <= 0) {
             OperationRecord op = timers.peek();
             timers.remove(op);
             if (op.kind != OperationKind.TIMEOUT) {
+                if (!notifier.cancel(op)) {
+                    // The backend still runs it (a blocking file call, an asynchronous cancel):
+                    // the timeout is delivered when the backend reports the end, so the callback
+                    // never sees results that are still being written.
+                    op.timedOut = true;
+                    continue;
+                }
                 op.fail(Failure.TIMEOUT, 0, null);
-                op.cancelRequested = true;
-                op.heldByBackend = !notifier.cancel(op);
             }
             op.state = State.COMPLETED;
             if (!op.queued) {
@@ -256,8 +288,8 @@ public final class Loop implements EventLoop, LoopContext {
         while ((op = ready.poll()) != null) {
             if (op.removed) {
                 finish(op);
-            } else if (op.state == State.PENDING) {
-                invoke(op);
+            } else if (op.progressDue) {
+                deliverProgress(op);
             } else {
                 op.state = State.CALLING;
                 waiting--;
@@ -266,6 +298,21 @@ public final class Loop implements EventLoop, LoopContext {
                     finish(op);
                 }
             }
+        }
+    }
+
+    /**
+     * Runs a progress callback. When the final result arrived while the progress update was
+     * queued, the update still runs first (as an update) and the final callback follows.
+     */
+    private void deliverProgress(OperationRecord op) {
+        op.progressDue = false;
+        State after = op.state;
+        op.state = State.PENDING;
+        invoke(op);
+        if (after == State.COMPLETED && op.state == State.PENDING) {
+            op.state = State.COMPLETED;
+            ready.add(op);
         }
     }
 
@@ -299,37 +346,51 @@ public final class Loop implements EventLoop, LoopContext {
     @Override
     public Operation exec(Operation op, boolean wakeUp) {
         OperationRecord record = own(op);
-        if (!inLoopThread()) {
-            if (record.state != State.PREPARED) {
-                throw new IllegalStateException("only a prepared operation can be executed from another thread; it is "
-                        + record.state);
-            }
-            checkOpen();
-            record.state = State.QUEUED;
-            remote.offer(record);
-            if (wakeUp) {
-                notifier.wakeUp();
-            }
+        if (inLoopThread()) {
+            start(record);
             return record;
         }
-        start(record);
+        if (record.state != State.PREPARED) {
+            throw new IllegalStateException("only a prepared operation can be executed from another thread; this "
+                    + record.kind + " operation is " + record.state);
+        }
+        checkOpen();
+        record.state = State.QUEUED;
+        // Counted before it is visible in the queue, so numWaiting() never misses it.
+        queuedRemotely.incrementAndGet();
+        remote.offer(record);
+        if (wakeUp) {
+            notifier.wakeUp();
+        }
         return record;
     }
 
     private void drainRemote() {
         OperationRecord op;
         while ((op = remote.relaxedPoll()) != null) {
-            start(op);
+            if (op.removed) {
+                pool.give(op);
+            } else {
+                queuedRemotely.decrementAndGet();
+                begin(op);
+            }
         }
     }
 
     private void start(OperationRecord op) {
         checkOpen();
         switch (op.state) {
-            case PREPARED, QUEUED -> { }
+            case PREPARED -> { }
             case DONE, CALLING -> restart(op);
-            default -> throw new IllegalStateException("the operation is already running (" + op.state + ")");
+            case QUEUED -> throw new IllegalStateException("the " + op.kind
+                    + " operation is already queued to start (exec was called on another thread)");
+            default -> throw new IllegalStateException("the " + op.kind + " operation is already running (" + op.state
+                    + "); an operation can be executed again only after its callback, and only when detached");
         }
+        begin(op);
+    }
+
+    private void begin(OperationRecord op) {
         op.state = State.PENDING;
         op.execTick = tickCount;
         waiting++;
@@ -346,10 +407,10 @@ public final class Loop implements EventLoop, LoopContext {
     /** A detached operation executed again: fresh results and a fresh deadline. */
     private void restart(OperationRecord op) {
         if (!op.detached) {
-            throw new IllegalStateException("the operation's callback is running; only a detached operation may be executed again");
+            throw new IllegalStateException("the " + op.kind + " operation's callback is running; only a detached "
+                    + "operation may be executed again");
         }
         op.clearResults();
-        op.cancelRequested = false;
         if (op.timeoutNanos >= 0) {
             op.deadlineNanos = System.nanoTime() + op.timeoutNanos;
         }
@@ -361,13 +422,20 @@ public final class Loop implements EventLoop, LoopContext {
         OperationRecord record = own(op);
         switch (record.state) {
             case PREPARED -> pool.give(record);
+            case QUEUED -> {
+                // Still in the queue from another thread: drainRemote recycles it.
+                queuedRemotely.decrementAndGet();
+                record.removed = true;
+                record.state = State.ORPHANED;
+            }
             case PENDING -> removePending(record);
             case COMPLETED -> {
                 waiting--;
                 record.removed = true;
+                discardResult(record);
             }
-            case CALLING, DONE -> throw new IllegalStateException(
-                    "cannot remove an operation whose callback has already run (" + record.kind + ")");
+            case CALLING, DONE -> throw new IllegalStateException("cannot remove the " + record.kind
+                    + " operation: its callback has already run");
             default -> throw new IllegalStateException("cannot remove an operation that is " + record.state);
         }
     }
@@ -393,11 +461,7 @@ public final class Loop implements EventLoop, LoopContext {
     @Override
     public void detach(Operation op) {
         checkThread("detach");
-        OperationRecord record = own(op);
-        if (record.state == State.ORPHANED) {
-            throw new IllegalStateException("cannot detach a removed operation");
-        }
-        record.detached = true;
+        own(op).detached = true;
     }
 
     @Override
@@ -405,7 +469,7 @@ public final class Loop implements EventLoop, LoopContext {
         checkThread("reattach");
         OperationRecord record = own(op);
         if (!record.detached) {
-            throw new IllegalStateException("the operation is not detached");
+            throw new IllegalStateException("the " + record.kind + " operation is not detached");
         }
         record.detached = false;
         if (record.state == State.DONE) {
@@ -422,11 +486,14 @@ public final class Loop implements EventLoop, LoopContext {
         return record;
     }
 
-    // ---- preparing operations -------------------------------------------------------------
+    // ---- preparing operations ---------------------------------------------------------------
 
-    private OperationRecord prepare(OperationKind kind, Callback callback, long timeoutNanos) {
+    @Override
+    OperationRecord prepare(OperationKind kind, Callback callback, long timeoutNanos) {
         Objects.requireNonNull(callback, "callback");
         checkOpen();
+        // The pool belongs to the loop's thread; a record prepared elsewhere is made fresh and
+        // joins the pool when it is recycled.
         OperationRecord op = inLoopThread() ? pool.take() : new OperationRecord(this, true);
         op.kind = kind;
         op.callback = callback;
@@ -436,203 +503,6 @@ public final class Loop implements EventLoop, LoopContext {
         }
         op.state = State.PREPARED;
         return op;
-    }
-
-    private <H extends IoHandle> H mine(H handle, String what) {
-        Objects.requireNonNull(handle, what);
-        if (handle.loop() != this) {
-            throw new IllegalArgumentException("the " + what + " belongs to the event loop of thread "
-                    + handle.loop().thread().getName() + ", not this one (" + thread.getName() + ")");
-        }
-        return handle;
-    }
-
-    @Override
-    public Operation prepTimeout(Duration duration, Callback callback) {
-        return prepare(OperationKind.TIMEOUT, callback, Checks.timeoutNanos(Objects.requireNonNull(duration, "duration")));
-    }
-
-    @Override
-    public Operation prepNextTick(Callback callback) {
-        return prepare(OperationKind.NEXT_TICK, callback, -1);
-    }
-
-    @Override
-    public Operation prepAccept(TcpSocket socket, Duration timeout, Callback callback) {
-        OperationRecord op = prepare(OperationKind.ACCEPT, callback, Checks.timeoutNanos(timeout));
-        op.handle = mine(socket, "socket");
-        return op;
-    }
-
-    @Override
-    public Operation prepDial(InetSocketAddress endpoint, Duration timeout, Callback callback) {
-        Objects.requireNonNull(endpoint, "endpoint");
-        if (endpoint.isUnresolved()) {
-            throw new IllegalArgumentException("dial needs a resolved address, got unresolved " + endpoint);
-        }
-        OperationRecord op = prepare(OperationKind.DIAL, callback, Checks.timeoutNanos(timeout));
-        op.endpoint = endpoint;
-        return op;
-    }
-
-    @Override
-    public Operation prepRecv(SocketHandle socket, ByteBuffer[] buffers, boolean all, Duration timeout,
-                              Callback callback) {
-        return prepareRecv(socket, Checks.receiveBuffers(buffers, "recv").clone(), all, timeout, callback);
-    }
-
-    @Override
-    public Operation prepRecv(SocketHandle socket, ByteBuffer buffer, boolean all, Duration timeout,
-                              Callback callback) {
-        OperationRecord op = prepareRecv(socket, null, all, timeout, callback);
-        op.single[0] = buffer;
-        op.buffers = Checks.receiveBuffers(op.single, "recv");
-        return op;
-    }
-
-    private OperationRecord prepareRecv(SocketHandle socket, ByteBuffer[] buffers, boolean all, Duration timeout,
-                                 Callback callback) {
-        mine(socket, "socket");
-        OperationRecord op = prepare(OperationKind.RECV, callback, Checks.timeoutNanos(timeout));
-        op.handle = socket;
-        op.buffers = buffers;
-        op.all = all && socket instanceof TcpSocket;
-        return op;
-    }
-
-    @Override
-    public Operation prepSend(SocketHandle socket, ByteBuffer[] buffers, InetSocketAddress destination, boolean all,
-                              Duration timeout, Callback callback) {
-        return prepareSend(socket, Checks.sendBuffers(buffers, "send").clone(), destination, all, timeout, callback);
-    }
-
-    @Override
-    public Operation prepSend(SocketHandle socket, ByteBuffer buffer, InetSocketAddress destination, boolean all,
-                              Duration timeout, Callback callback) {
-        OperationRecord op = prepareSend(socket, null, destination, all, timeout, callback);
-        op.single[0] = buffer;
-        op.buffers = Checks.sendBuffers(op.single, "send");
-        return op;
-    }
-
-    private OperationRecord prepareSend(SocketHandle socket, ByteBuffer[] buffers, InetSocketAddress destination,
-                                 boolean all, Duration timeout, Callback callback) {
-        mine(socket, "socket");
-        if (destination != null && !(socket instanceof UdpSocket)) {
-            throw new IllegalArgumentException("a destination is for UDP sockets; a TCP socket sends to its peer");
-        }
-        if (destination != null && destination.isUnresolved()) {
-            throw new IllegalArgumentException("send needs a resolved destination, got unresolved " + destination);
-        }
-        OperationRecord op = prepare(OperationKind.SEND, callback, Checks.timeoutNanos(timeout));
-        op.handle = socket;
-        op.buffers = buffers;
-        op.endpoint = destination;
-        op.all = all && socket instanceof TcpSocket;
-        return op;
-    }
-
-    @Override
-    public Operation prepPoll(SocketHandle socket, PollEvent event, Duration timeout, Callback callback) {
-        mine(socket, "socket");
-        OperationRecord op = prepare(OperationKind.POLL, callback, Checks.timeoutNanos(timeout));
-        op.handle = socket;
-        op.pollEvent = Objects.requireNonNull(event, "event");
-        return op;
-    }
-
-    @Override
-    public Operation prepSendfile(TcpSocket socket, FileHandle file, long offset, long length,
-                                  boolean progressUpdates, Duration timeout, Callback callback) {
-        mine(socket, "socket");
-        mine(file, "file");
-        if (length < -1) {
-            throw new IllegalArgumentException("length must be -1 (the rest of the file) or at least 0, got " + length);
-        }
-        OperationRecord op = prepare(OperationKind.SENDFILE, callback, Checks.timeoutNanos(timeout));
-        op.handle = socket;
-        op.file = file;
-        op.offset = Checks.offset(offset);
-        op.length = length;
-        op.progressUpdates = progressUpdates;
-        return op;
-    }
-
-    @Override
-    public Operation prepClose(IoHandle handle, Callback callback) {
-        mine(handle, "handle");
-        OperationRecord op = prepare(OperationKind.CLOSE, callback, -1);
-        op.handle = handle;
-        return op;
-    }
-
-    @Override
-    public Operation prepOpen(FileHandle dir, Path path, Set<FileFlag> flags, int permissions, Callback callback) {
-        Objects.requireNonNull(path, "path");
-        Permissions.checkMode(permissions);
-        if (dir != null) {
-            mine(dir, "directory");
-        }
-        OperationRecord op = prepare(OperationKind.OPEN, callback, -1);
-        op.directory = dir;
-        op.path = path;
-        op.flags = flags(flags);
-        op.permissions = permissions;
-        return op;
-    }
-
-    private static Set<FileFlag> flags(Set<FileFlag> flags) {
-        Objects.requireNonNull(flags, "flags");
-        EnumSet<FileFlag> copy = flags.isEmpty() ? EnumSet.noneOf(FileFlag.class) : EnumSet.copyOf(flags);
-        if (copy.contains(FileFlag.EXCLUSIVE) && !copy.contains(FileFlag.CREATE)) {
-            throw new IllegalArgumentException("FileFlag.EXCLUSIVE needs FileFlag.CREATE");
-        }
-        if (!copy.contains(FileFlag.WRITE) && !copy.contains(FileFlag.APPEND)) {
-            copy.add(FileFlag.READ);
-        }
-        return copy;
-    }
-
-    @Override
-    public Operation prepRead(FileHandle file, long offset, ByteBuffer buffer, boolean all, Duration timeout,
-                              Callback callback) {
-        OperationRecord op = fileTransfer(OperationKind.READ, file, offset, all, timeout, callback);
-        op.single[0] = buffer;
-        op.buffers = Checks.receiveBuffers(op.single, "read");
-        return op;
-    }
-
-    @Override
-    public Operation prepWrite(FileHandle file, long offset, ByteBuffer buffer, boolean all, Duration timeout,
-                               Callback callback) {
-        OperationRecord op = fileTransfer(OperationKind.WRITE, file, offset, all, timeout, callback);
-        op.single[0] = buffer;
-        op.buffers = Checks.sendBuffers(op.single, "write");
-        return op;
-    }
-
-    private OperationRecord fileTransfer(OperationKind kind, FileHandle file, long offset, boolean all,
-                                         Duration timeout, Callback callback) {
-        mine(file, "file");
-        Checks.offset(offset);
-        OperationRecord op = prepare(kind, callback, Checks.timeoutNanos(timeout));
-        op.handle = file;
-        op.offset = offset;
-        op.all = all;
-        return op;
-    }
-
-    @Override
-    public Operation prepStat(FileHandle file, Callback callback) {
-        mine(file, "file");
-        OperationRecord op = prepare(OperationKind.STAT, callback, -1);
-        op.handle = file;
-        return op;
-    }
-
-    @Override
-    public <T> void readEntireFile(FileHandle dir, Path path, T attachment, EntireFileCallback<? super T> callback) {
-        new EntireFileRead<T>(this, attachment, callback).start(dir, path);
     }
 
     // ---- handles ------------------------------------------------------------------------------
@@ -692,6 +562,7 @@ public final class Loop implements EventLoop, LoopContext {
     public FileHandle openSync(FileHandle dir, Path path, Set<FileFlag> flags, int permissions) throws IOException {
         Objects.requireNonNull(path, "path");
         Permissions.checkMode(permissions);
+        checkThread("openSync");
         checkOpen();
         Handle directory = dir == null ? null : mine(dir, "directory").handle();
         return new FileHandle(this, notifier.openFile(directory, path, flags(flags), permissions));

@@ -126,7 +126,10 @@ public abstract class Reactor implements Notifier {
                 return true;
             }
             if (op.kind == OperationKind.SENDFILE && op.progressUpdates && result > 0) {
+                // One chunk per readiness: the update reaches the callback before the next
+                // chunk goes, and a long sendfile does not hold the loop.
                 context.progress(op);
+                return false;
             }
         }
     }

@@ -90,6 +90,16 @@ public interface Handle {
     }
 
     /**
+     * Whether this is a TCP socket that listens, or one made by {@code createSocket} that can
+     * only be made to listen: such a socket accepts connections and cannot send or receive.
+     *
+     * @return true for a listening TCP socket; false for connections, UDP sockets and files
+     */
+    default boolean isListener() {
+        return false;
+    }
+
+    /**
      * The path of a file, when known.
      *
      * @return the path, or {@code null}

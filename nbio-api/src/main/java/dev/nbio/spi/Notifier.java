@@ -33,8 +33,10 @@ public interface Notifier extends AutoCloseable {
      *
      * @param op the operation
      * @return true when the backend no longer holds it; false when it still does (the kernel
-     *         or a worker thread may touch its buffers) and will call
-     *         {@link LoopContext#release} once it does not
+     *         or a worker thread may touch its buffers) and will report it through
+     *         {@link LoopContext#complete} (or {@link LoopContext#release}) once it does not: the
+     *         core then discards the results of a removed operation and ends a timed-out one
+     *         with the timeout error
      */
     boolean cancel(OperationRecord op);
 

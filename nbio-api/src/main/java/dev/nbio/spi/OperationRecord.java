@@ -75,10 +75,17 @@ public final class OperationRecord implements Operation {
     public boolean removed;
     /** Set when the core asked the backend to cancel; a backend that still holds the record releases it. */
     public boolean cancelRequested;
-    /** Set while the backend holds a record that the core already finished (timed out). */
+    /** Set while the backend still holds a record that was removed; its release recycles it. */
     public boolean heldByBackend;
     /** Whether the record is linked into the core's ready queue. */
     public boolean queued;
+    /** A progress update is queued for the callback (sendfile with progress updates). */
+    public boolean progressDue;
+    /**
+     * The deadline passed while the backend could not stop the operation; the loop ends it
+     * with the timeout error when the backend reports it finished.
+     */
+    public boolean timedOut;
     /** Increments on every reuse, to tell uses of one record apart (also usable in io_uring user_data). */
     public int generation;
 
@@ -171,6 +178,7 @@ public final class OperationRecord implements Operation {
     public void reset() {
         kind = null;
         detached = removed = cancelRequested = heldByBackend = queued = all = progressUpdates = false;
+        progressDue = timedOut = false;
         callback = null;
         attachmentCallback = null;
         attachment = userData = null;
@@ -195,8 +203,9 @@ public final class OperationRecord implements Operation {
         generation++;
     }
 
-    /** Clears the results before a (re-)execution. */
+    /** Clears the results, and the backend's own progress in {@link #backendLong}, before a (re-)execution. */
     public void clearResults() {
+        backendLong = 0;
         transferred = total = fileSize = 0;
         address = null;
         result = null;
@@ -234,9 +243,9 @@ public final class OperationRecord implements Operation {
      * @throws IllegalStateException when the record is free
      */
     public void checkLive() {
-        if (state == State.FREE) {
-            throw new IllegalStateException("operation was recycled after its callback returned; "
-                    + "detach() an operation to keep using it after its callback");
+        if (state == State.FREE || state == State.ORPHANED) {
+            throw new IllegalStateException("the operation is no longer valid: it was recycled when its callback "
+                    + "returned, or it was removed; detach() an operation to keep using it after its callback");
         }
     }
 

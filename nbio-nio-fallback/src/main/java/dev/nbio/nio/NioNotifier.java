@@ -2,7 +2,6 @@ package dev.nbio.nio;
 
 import dev.nbio.AddressFamily;
 import dev.nbio.FileFlag;
-import dev.nbio.OperationKind;
 import dev.nbio.SocketProtocol;
 import dev.nbio.TcpSocket;
 import dev.nbio.internal.Reactor;
@@ -138,34 +137,19 @@ final class NioNotifier extends Reactor {
     @Override
     protected boolean cancelFile(OperationRecord op) {
         // A blocking file call cannot be interrupted without closing the channel, so the worker
-        // keeps the record (and its buffer) until it is done; drainFiles then releases it.
+        // keeps the record (and its buffer) until it is done; drainFiles then reports it.
         return false;
     }
 
+    /** Hands finished file operations to the core, which also settles removed and timed-out ones. */
     private boolean drainFiles() {
         boolean any = false;
         OperationRecord op;
         while ((op = finishedFiles.poll()) != null) {
             any = true;
-            if (op.cancelRequested) {
-                closeAbandonedOpen(op);
-                context.release(op);
-            } else {
-                context.complete(op);
-            }
+            context.complete(op);
         }
         return any;
-    }
-
-    private static void closeAbandonedOpen(OperationRecord op) {
-        if (op.kind == OperationKind.OPEN && op.result != null) {
-            try {
-                op.result.handle().close();
-            } catch (IOException e) {
-                LOG.debug("closing a file whose open was removed failed", e);
-            }
-            op.result = null;
-        }
     }
 
     @Override

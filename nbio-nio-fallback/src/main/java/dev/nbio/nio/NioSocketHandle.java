@@ -27,7 +27,8 @@ final class NioSocketHandle extends ReactorHandle {
         this.channel = channel;
     }
 
-    boolean isListener() {
+    @Override
+    public boolean isListener() {
         return channel instanceof ServerSocketChannel;
     }
 
