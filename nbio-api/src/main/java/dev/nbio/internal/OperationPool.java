@@ -4,16 +4,25 @@ import dev.nbio.EventLoop;
 import dev.nbio.spi.OperationRecord;
 
 /**
- * The loop's stack of free operation records. Confined to the loop's thread; records made
- * by other threads join it when recycled. The system property {@code nbio.pool=false} turns
- * reuse off, so that every use of a recycled operation is caught (a debugging aid).
+ * The loop's queue of free operation records, confined to the loop's thread; records made by
+ * other threads join it when recycled.
+ *
+ * <p>Records are reused oldest first, and only once more than {@link #QUARANTINE} are free.
+ * A user who keeps an operation past its callback holds a recycled record; while it waits in
+ * the queue, any use of it throws. Reusing the oldest record, never the one just freed, keeps
+ * that check working for at least {@code QUARANTINE} later operations instead of none. The
+ * system property {@code nbio.pool=false} turns reuse off, so every such use is caught (a
+ * debugging aid that allocates a record per operation).
  */
 final class OperationPool {
     static final boolean ENABLED = !"false".equals(System.getProperty("nbio.pool"));
-    private static final int MAX_FREE = 4096;
+    /** How many free records a record waits behind before it is reused. */
+    static final int QUARANTINE = 64;
+    private static final int CAPACITY = 4096;
 
     private final EventLoop loop;
-    private final OperationRecord[] free = new OperationRecord[MAX_FREE];
+    private final OperationRecord[] free = new OperationRecord[CAPACITY];
+    private int head;
     private int size;
 
     OperationPool(EventLoop loop) {
@@ -21,19 +30,22 @@ final class OperationPool {
     }
 
     OperationRecord take() {
-        if (size > 0) {
-            OperationRecord op = free[--size];
-            free[size] = null;
-            return op;
+        if (size <= QUARANTINE) {
+            return new OperationRecord(loop, true);
         }
-        return new OperationRecord(loop, true);
+        OperationRecord op = free[head];
+        free[head] = null;
+        head = (head + 1) & (CAPACITY - 1);
+        size--;
+        return op;
     }
 
     void give(OperationRecord op) {
         op.reset();
         op.state = OperationRecord.State.FREE;
-        if (ENABLED && size < MAX_FREE) {
-            free[size++] = op;
+        if (ENABLED && size < CAPACITY) {
+            free[(head + size) & (CAPACITY - 1)] = op;
+            size++;
         }
     }
 

@@ -105,6 +105,9 @@ final class NioNotifier extends Reactor {
         NioSocketHandle handle = (NioSocketHandle) reactorHandle;
         int ops = (handle.wantsRead() ? handle.readInterest() : 0) | (handle.wantsWrite() ? handle.writeInterest() : 0);
         if (!handle.channel.isOpen()) {
+            // Closed behind the loop's back (not through a close operation): nothing will
+            // become ready again, so what is queued ends now instead of waiting forever.
+            failQueued(handle);
             return;
         }
         if (handle.key == null || !handle.key.isValid()) {
