@@ -24,7 +24,11 @@ public final class TcpSocket extends SocketHandle {
     }
 
     /**
-     * Starts listening on a bound socket.
+     * Starts listening on a bound socket (an unbound one is bound to a free port first). On
+     * the {@code nio} backend, {@link #bind} already starts listening, with the JDK's default
+     * backlog (50), because NIO cannot bind a listening socket otherwise; there this call then
+     * changes nothing. {@link EventLoop#listenTcp(java.net.InetSocketAddress, int)} applies
+     * its backlog on every backend.
      *
      * @param backlog the maximum length of the queue of pending connections
      * @throws IOException              when the socket cannot listen (not bound, closed, ...)

@@ -510,11 +510,13 @@ public final class Loop extends Preparations implements LoopContext {
     @Override
     public TcpSocket listenTcp(InetSocketAddress address, int backlog) throws IOException {
         Objects.requireNonNull(address, "address");
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be positive, got " + backlog);
+        }
         TcpSocket socket = createTcpSocket(AddressFamily.of(address));
         try {
             socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            socket.bind(address);
-            socket.listen(backlog);
+            socket.handle().bindAndListen(address, backlog);
         } catch (IOException | RuntimeException e) {
             socket.handle().close();
             if (e instanceof IOException io) {

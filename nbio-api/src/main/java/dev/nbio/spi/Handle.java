@@ -90,6 +90,19 @@ public interface Handle {
     }
 
     /**
+     * Binds a TCP socket and starts listening, in one step. Backends whose sockets cannot
+     * bind without listening (NIO) override this so the backlog is applied.
+     *
+     * @param address where to listen
+     * @param backlog the accept queue's length, positive
+     * @throws IOException when binding or listening fails
+     */
+    default void bindAndListen(InetSocketAddress address, int backlog) throws IOException {
+        bind(address);
+        listen(backlog);
+    }
+
+    /**
      * Whether this is a TCP socket that listens, or one made by {@code createSocket} that can
      * only be made to listen: such a socket accepts connections and cannot send or receive.
      *

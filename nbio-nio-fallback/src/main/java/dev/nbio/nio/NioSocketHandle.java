@@ -14,14 +14,13 @@ import java.nio.channels.SocketChannel;
 /**
  * A socket on the NIO backend: its channel, its selection key (registered on first need)
  * and the reactor's queues. NIO splits listening and connected TCP sockets into two channel
- * classes, so a TCP socket made by {@code createSocket} is a {@link ServerSocketChannel}
- * whose bind waits for {@link #listen} (NIO binds and listens in one call).
+ * classes, so a TCP socket made by {@code createSocket} is a {@link ServerSocketChannel};
+ * NIO binds and listens in one call, so binding it also starts listening.
  */
 final class NioSocketHandle extends ReactorHandle {
     final SelectableChannel channel;
     SelectionKey key;
     boolean connecting;
-    private InetSocketAddress pendingBind;
 
     NioSocketHandle(SelectableChannel channel) {
         this.channel = channel;
@@ -60,8 +59,7 @@ final class NioSocketHandle extends ReactorHandle {
 
     @Override
     public InetSocketAddress localAddress() throws IOException {
-        InetSocketAddress bound = (InetSocketAddress) network().getLocalAddress();
-        return bound != null ? bound : pendingBind;
+        return (InetSocketAddress) network().getLocalAddress();
     }
 
     @Override
@@ -73,13 +71,14 @@ final class NioSocketHandle extends ReactorHandle {
         };
     }
 
+    /**
+     * Binds. NIO cannot bind a listening channel without listening, so a TCP listener starts
+     * listening here, with the JDK's default backlog; {@link #bindAndListen} applies a backlog.
+     */
     @Override
     public void bind(InetSocketAddress address) throws IOException {
-        if (isListener()) {
-            if (!channel.isOpen()) {
-                throw new java.nio.channels.ClosedChannelException();
-            }
-            pendingBind = address;
+        if (channel instanceof ServerSocketChannel server) {
+            server.bind(address);
         } else {
             network().bind(address);
         }
@@ -90,7 +89,17 @@ final class NioSocketHandle extends ReactorHandle {
         if (!(channel instanceof ServerSocketChannel server)) {
             throw new IOException("only a socket made by createTcpSocket or listenTcp can listen");
         }
-        server.bind(pendingBind, backlog);
+        if (server.getLocalAddress() == null) {
+            server.bind(null, backlog);
+        }
+    }
+
+    @Override
+    public void bindAndListen(InetSocketAddress address, int backlog) throws IOException {
+        if (!(channel instanceof ServerSocketChannel server)) {
+            throw new IOException("only a socket made by createTcpSocket or listenTcp can listen");
+        }
+        server.bind(address, backlog);
     }
 
     @Override
