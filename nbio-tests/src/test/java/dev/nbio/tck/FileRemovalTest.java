@@ -1,0 +1,300 @@
+package dev.nbio.tck;
+
+import static dev.nbio.tck.FileSuiteSupport.descriptorsOn;
+import static dev.nbio.tck.FileSuiteSupport.pattern;
+import static dev.nbio.tck.FileSuiteSupport.real;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nbio.FileFlag;
+import dev.nbio.FileHandle;
+import dev.nbio.Operation;
+import dev.nbio.OperationKind;
+import dev.nbio.Permissions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Removing pending file operations: their callbacks never run, {@code numWaiting} drops at
+ * once, the loop goes on working, and a removed open leaves no file open behind.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.nbio.tck.Backends#names")
+class FileRemovalTest extends LoopTest {
+    private static final Set<FileFlag> READ = EnumSet.of(FileFlag.READ);
+    private static final Set<FileFlag> CREATE = EnumSet.of(FileFlag.WRITE, FileFlag.CREATE);
+    /** More than any backend runs file calls in parallel, so once all of these are back, earlier calls are too. */
+    private static final int SENTINELS = 8;
+    /** How long a backend may take to close a file whose open was removed. */
+    private static final Duration DESCRIPTOR_WAIT = Duration.ofSeconds(3);
+
+    @TempDir
+    Path dir;
+
+    private final List<FileHandle> opened = new ArrayList<>();
+
+    @AfterEach
+    void noCallbackThrew() {
+        assertTrue(callbackErrors.isEmpty(), () -> "a callback threw: " + callbackErrors);
+    }
+
+    @AfterEach
+    void closeOpenedFiles() throws IOException {
+        for (FileHandle file : opened) {
+            if (file.isOpen()) {
+                file.handle().close();
+            }
+        }
+    }
+
+    @Test
+    void aRemovedOpenNeverCallsBackAndLeavesNoFileOpen() throws IOException {
+        Path path = real(Files.write(dir.resolve("opened-then-removed.bin"), pattern(100)));
+        FileSuiteOutcome open = new FileSuiteOutcome();
+
+        Operation op = loop.open(null, path, READ, Permissions.DEFAULT_FILE, open.callback());
+        loop.remove(op);
+
+        assertEquals(0, loop.numWaiting(), "a removed operation is no longer waited for");
+        letEarlierFileCallsFinish(path);
+        awaitDescriptors(path, 0, "the removed open");
+        assertEquals(0, open.calls, "the callback of a removed open ran");
+        assertLoopStillWorks(path);
+    }
+
+    @Test
+    void removedOpensWhoseResultsArrivedTogetherLeaveNoFileOpen() throws IOException {
+        int count = 6;
+        List<Path> paths = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>();
+        FileSuiteOutcome[] outcomes = new FileSuiteOutcome[count];
+        int[] firstCalled = {-1};
+        for (int i = 0; i < count; i++) {
+            paths.add(dir.resolve("together-" + i + ".bin"));
+            outcomes[i] = new FileSuiteOutcome();
+            int index = i;
+            ops.add(loop.open(null, paths.get(i), CREATE, Permissions.DEFAULT_FILE, op -> {
+                outcomes[index].callback().onComplete(op);
+                if (firstCalled[0] < 0) {
+                    // The first callback removes every other open: most have their result in by now,
+                    // waiting for their callbacks in this same tick.
+                    firstCalled[0] = index;
+                    for (int other = 0; other < count; other++) {
+                        if (other != index && !outcomes[other].done()) {
+                            loop.remove(ops.get(other));
+                        }
+                    }
+                }
+            }));
+        }
+        // The files appear as the backend opens them; wait for all without ticking, so their
+        // results are delivered to the loop together.
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!paths.stream().allMatch(Files::exists) && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        tickUntil(() -> firstCalled[0] >= 0);
+        runToCompletion();
+
+        int survivor = firstCalled[0];
+        outcomes[survivor].assertSucceeded(OperationKind.OPEN);
+        opened.add(outcomes[survivor].file);
+        for (int i = 0; i < count; i++) {
+            if (i != survivor) {
+                assertEquals(0, outcomes[i].calls, "the callback of removed open " + i + " ran");
+            }
+        }
+        letEarlierFileCallsFinish(paths.get(survivor));
+        for (int i = 0; i < count; i++) {
+            int expected = i == survivor ? 1 : 0;
+            awaitDescriptors(real(paths.get(i)), expected,
+                    i == survivor ? "the open that called back" : "removed open " + i + " (of " + count + ")");
+        }
+        assertEquals(0, loop.numWaiting());
+    }
+
+    @Test
+    void aRemovedReadNeverCallsBack() throws IOException {
+        byte[] data = pattern(4096);
+        Path path = real(Files.write(dir.resolve("read-removed.bin"), data));
+        FileHandle file = open(path, READ);
+        FileSuiteOutcome read = new FileSuiteOutcome();
+
+        Operation op = loop.read(file, 0, ByteBuffer.allocate(4096), true, null, read.callback());
+        loop.remove(op);
+
+        assertEquals(0, loop.numWaiting());
+        letEarlierFileCallsFinish(path);
+        assertEquals(0, read.calls, "the callback of a removed read ran");
+        assertLoopStillWorks(path);
+        ByteBuffer again = ByteBuffer.allocate(4096);
+        FileSuiteOutcome second = new FileSuiteOutcome();
+        loop.read(file, 0, again, true, null, second.callback());
+        runToCompletion();
+        second.assertSucceeded(OperationKind.READ);
+        assertArrayEquals(data, again.array(), "the file still reads after a read on it was removed");
+    }
+
+    @Test
+    void aRemovedWriteNeverCallsBack() throws IOException {
+        Path path = real(Files.createFile(dir.resolve("write-removed.bin")));
+        FileHandle file = open(path, EnumSet.of(FileFlag.WRITE));
+        FileSuiteOutcome write = new FileSuiteOutcome();
+
+        Operation op = loop.write(file, 0, ByteBuffer.wrap(pattern(4096)), true, null, write.callback());
+        loop.remove(op);
+
+        assertEquals(0, loop.numWaiting());
+        letEarlierFileCallsFinish(path);
+        assertEquals(0, write.calls, "the callback of a removed write ran");
+        FileSuiteOutcome second = new FileSuiteOutcome();
+        loop.write(file, 0, ByteBuffer.wrap(pattern(100)), true, null, second.callback());
+        runToCompletion();
+        second.assertSucceeded(OperationKind.WRITE);
+        assertLoopStillWorks(path);
+    }
+
+    @Test
+    void aRemovedStatNeverCallsBack() throws IOException {
+        Path path = real(Files.write(dir.resolve("stat-removed.bin"), pattern(10)));
+        FileHandle file = open(path, READ);
+        FileSuiteOutcome stat = new FileSuiteOutcome();
+
+        Operation op = loop.stat(file, stat.callback());
+        loop.remove(op);
+
+        assertEquals(0, loop.numWaiting());
+        letEarlierFileCallsFinish(path);
+        assertEquals(0, stat.calls, "the callback of a removed stat ran");
+        assertLoopStillWorks(path);
+    }
+
+    @Test
+    void aRemovedReadWithATimeoutDoesNotCallBackWhenTheTimeoutPasses() throws IOException {
+        Path path = real(Files.write(dir.resolve("timeout-removed.bin"), pattern(10)));
+        FileHandle file = open(path, READ);
+        FileSuiteOutcome read = new FileSuiteOutcome();
+
+        Operation op = loop.read(file, 0, ByteBuffer.allocate(10), true, Duration.ofMillis(50), read.callback());
+        loop.remove(op);
+        FileSuiteOutcome afterTheTimeout = new FileSuiteOutcome();
+        loop.timeout(Duration.ofMillis(120), afterTheTimeout.callback());
+        tickUntil(afterTheTimeout::done);
+        runToCompletion();
+
+        assertEquals(0, read.calls, "a removed read called back when its timeout passed");
+        assertEquals(0, loop.numWaiting());
+    }
+
+    @Test
+    void removingEveryKindAtOnceLeavesNothingWaiting() throws IOException {
+        Path path = real(Files.write(dir.resolve("all-kinds.bin"), pattern(64)));
+        FileHandle file = open(path, EnumSet.of(FileFlag.READ, FileFlag.WRITE));
+        FileSuiteOutcome outcome = new FileSuiteOutcome();
+        List<Operation> ops = List.of(
+                loop.open(null, path, READ, Permissions.DEFAULT_FILE, outcome.callback()),
+                loop.read(file, 0, ByteBuffer.allocate(64), outcome.callback()),
+                loop.write(file, 64, ByteBuffer.wrap(pattern(8)), outcome.callback()),
+                loop.stat(file, outcome.callback()));
+        assertEquals(4, loop.numWaiting());
+
+        ops.forEach(loop::remove);
+
+        assertEquals(0, loop.numWaiting());
+        letEarlierFileCallsFinish(path);
+        assertEquals(0, outcome.calls, "a removed operation called back");
+        awaitDescriptors(path, 1, "the test's own handle, with the removed open");
+        assertLoopStillWorks(path);
+    }
+
+    @Test
+    void anOperationCannotBeRemovedAfterItsCallbackRan() throws IOException {
+        Path path = real(Files.write(dir.resolve("too-late.bin"), pattern(10)));
+        FileHandle file = open(path, READ);
+        FileSuiteOutcome stat = new FileSuiteOutcome();
+
+        Operation op = loop.stat(file, stat.callback());
+        runToCompletion();
+
+        stat.assertSucceeded(OperationKind.STAT);
+        assertThrows(IllegalStateException.class, () -> loop.remove(op));
+        assertEquals(0, loop.numWaiting());
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private FileHandle open(Path path, Set<FileFlag> flags) {
+        FileSuiteOutcome open = new FileSuiteOutcome();
+        loop.open(null, path, flags, Permissions.DEFAULT_FILE, open.callback());
+        tickUntil(open::done);
+        runToCompletion();
+        open.assertSucceeded(OperationKind.OPEN);
+        opened.add(open.file);
+        return open.file;
+    }
+
+    /**
+     * Runs a batch of stats on the file and waits for them: a backend that runs file calls on
+     * a few threads finishes the calls started before these first, so a removed operation
+     * that would wrongly call back has had its chance to.
+     */
+    private void letEarlierFileCallsFinish(Path path) throws IOException {
+        FileHandle probe = loop.openSync(path);
+        FileSuiteOutcome[] stats = new FileSuiteOutcome[SENTINELS];
+        for (int i = 0; i < SENTINELS; i++) {
+            stats[i] = new FileSuiteOutcome();
+            loop.stat(probe, stats[i].callback());
+        }
+        tickUntil(() -> java.util.Arrays.stream(stats).allMatch(FileSuiteOutcome::done));
+        probe.handle().close();
+        for (FileSuiteOutcome stat : stats) {
+            stat.assertSucceeded(OperationKind.STAT);
+        }
+    }
+
+    /**
+     * Ticks until the file has the expected number of open descriptors, giving the backend
+     * time to close what a removal abandoned, then asserts that count.
+     */
+    private void awaitDescriptors(Path file, int expected, String whose) {
+        long deadline = System.nanoTime() + DESCRIPTOR_WAIT.toNanos();
+        while (descriptorsOn(file) != expected && System.nanoTime() - deadline < 0) {
+            loop.tick(Duration.ofMillis(10));
+        }
+        assertEquals(expected, descriptorsOn(file), () -> "open descriptors on " + file.getFileName() + ", from "
+                + whose + ", after " + DESCRIPTOR_WAIT.toMillis() + " ms: a removed open leaked its file");
+    }
+
+    /** After removals, an open, a read and a next-tick still run and call back once each. */
+    private void assertLoopStillWorks(Path path) throws IOException {
+        FileSuiteOutcome open = new FileSuiteOutcome();
+        loop.open(path, open.callback());
+        boolean[] nextTick = {false};
+        loop.nextTick(op -> nextTick[0] = true);
+        tickUntil(open::done);
+        runToCompletion();
+        open.assertSucceeded(OperationKind.OPEN);
+        opened.add(open.file);
+        assertTrue(nextTick[0]);
+        FileSuiteOutcome read = new FileSuiteOutcome();
+        loop.read(open.file, 0, ByteBuffer.allocate(1), read.callback());
+        runToCompletion();
+        read.assertSucceeded(OperationKind.READ);
+        assertEquals(1, read.bytes);
+        assertEquals(0, loop.numWaiting());
+    }
+}
