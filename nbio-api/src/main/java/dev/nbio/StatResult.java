@@ -10,7 +10,8 @@ public interface StatResult {
     FileType type();
 
     /**
-     * The size of the file in bytes.
+     * The size of the file in bytes, for a regular file; what the system reports for other
+     * types varies, and some backends (NIO) report 0 for them.
      *
      * @return the size, 0 when the stat failed
      */

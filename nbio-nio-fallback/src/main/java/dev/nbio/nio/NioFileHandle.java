@@ -1,5 +1,6 @@
 package dev.nbio.nio;
 
+import dev.nbio.FileType;
 import dev.nbio.spi.Handle;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,10 +10,16 @@ import java.nio.file.Path;
 final class NioFileHandle implements Handle {
     final FileChannel channel;
     private final Path path;
+    /** What the file was when opened: an open file keeps its type whatever later takes its path. */
+    final FileType type;
+    /** Writes go to the end: the JDK refuses READ with APPEND, so that pair is opened read-write and appended by hand. */
+    final boolean appendByHand;
 
-    NioFileHandle(FileChannel channel, Path path) {
+    NioFileHandle(FileChannel channel, Path path, FileType type, boolean appendByHand) {
         this.channel = channel;
         this.path = path;
+        this.type = type;
+        this.appendByHand = appendByHand;
     }
 
     @Override

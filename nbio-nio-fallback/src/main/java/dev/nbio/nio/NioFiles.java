@@ -71,24 +71,38 @@ final class NioFiles {
             }
             resolved = base.resolve(path);
         }
-        Set<OpenOption> options = options(flags);
+        boolean appendByHand = flags.contains(FileFlag.READ) && flags.contains(FileFlag.APPEND);
+        Set<OpenOption> options = options(flags, appendByHand);
         FileChannel channel = options.contains(StandardOpenOption.CREATE) && POSIX
                 ? FileChannel.open(resolved, options, posix(permissions))
                 : FileChannel.open(resolved, options);
-        return new NioFileHandle(channel, resolved);
+        try {
+            return new NioFileHandle(channel, resolved, typeOf(resolved), appendByHand);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The type of what was just opened; read once, since an open file's type never changes. */
+    private static FileType typeOf(Path path) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        return attributes.isRegularFile() ? FileType.REGULAR
+                : attributes.isDirectory() ? FileType.DIRECTORY
+                : FileType.OTHER;
     }
 
     private static FileAttribute<?>[] posix(int permissions) {
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Permissions.toPosix(permissions))};
     }
 
-    private static Set<OpenOption> options(Set<FileFlag> flags) {
+    private static Set<OpenOption> options(Set<FileFlag> flags, boolean appendByHand) {
         Set<OpenOption> options = new java.util.HashSet<>();
         for (FileFlag flag : flags) {
             options.add(switch (flag) {
                 case READ -> StandardOpenOption.READ;
                 case WRITE -> StandardOpenOption.WRITE;
-                case APPEND -> StandardOpenOption.APPEND;
+                case APPEND -> appendByHand ? StandardOpenOption.WRITE : StandardOpenOption.APPEND;
                 case CREATE -> flags.contains(FileFlag.EXCLUSIVE) ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE;
                 case EXCLUSIVE -> StandardOpenOption.CREATE_NEW;
                 case TRUNCATE -> StandardOpenOption.TRUNCATE_EXISTING;
@@ -109,10 +123,13 @@ final class NioFiles {
     }
 
     private static void write(OperationRecord op) throws IOException {
-        FileChannel channel = channel(op);
+        NioFileHandle file = (NioFileHandle) op.handle.handle();
+        FileChannel channel = file.channel;
         ByteBuffer buffer = op.buffers[0];
         do {
-            int written = channel.write(buffer, op.offset + op.transferred);
+            // Like O_APPEND on Linux: an appending file takes every write at its end, whatever the offset.
+            long position = file.appendByHand ? channel.size() : op.offset + op.transferred;
+            int written = channel.write(buffer, position);
             if (written == 0 && buffer.hasRemaining()) {
                 throw new IOException("No space left on device (a write made no progress)");
             }
@@ -122,22 +139,14 @@ final class NioFiles {
         } while (true);
     }
 
+    /** Like fstat: describes the open file, not whatever its path names now. */
     private static void stat(OperationRecord op) throws IOException {
         NioFileHandle file = (NioFileHandle) op.handle.handle();
-        if (file.path() == null) {
-            op.fileType = FileType.REGULAR;
-            op.fileSize = file.channel.size();
-            return;
-        }
         if (!file.channel.isOpen()) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
-        op.fileType = attributes.isRegularFile() ? FileType.REGULAR
-                : attributes.isDirectory() ? FileType.DIRECTORY
-                : attributes.isSymbolicLink() ? FileType.SYMLINK
-                : FileType.OTHER;
-        op.fileSize = attributes.isRegularFile() ? file.channel.size() : attributes.size();
+        op.fileType = file.type;
+        op.fileSize = file.type == FileType.REGULAR ? file.channel.size() : 0;
     }
 
     private static FileChannel channel(OperationRecord op) {

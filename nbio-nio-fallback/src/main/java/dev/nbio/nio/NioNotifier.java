@@ -2,6 +2,7 @@ package dev.nbio.nio;
 
 import dev.nbio.AddressFamily;
 import dev.nbio.FileFlag;
+import dev.nbio.FileType;
 import dev.nbio.SocketProtocol;
 import dev.nbio.TcpSocket;
 import dev.nbio.internal.Reactor;
@@ -200,7 +201,7 @@ final class NioNotifier extends Reactor {
 
     @Override
     public Handle associateFile(FileChannel channel) {
-        return new NioFileHandle(channel, null);
+        return new NioFileHandle(channel, null, FileType.REGULAR, false);
     }
 
     static void configureStream(SocketChannel channel) throws IOException {
