@@ -2,15 +2,21 @@ package dev.nbio;
 
 /**
  * How to open a file. Combine them in a set, e.g.
- * {@code EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.TRUNCATE)}; without
- * {@link #READ} or {@link #WRITE} a file is opened for reading.
+ * {@code EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.TRUNCATE)}. Without
+ * {@link #WRITE} or {@link #APPEND} a file is opened for reading ({@link #READ} is added);
+ * with either of them it is opened for writing, and for reading too only when {@link #READ}
+ * is in the set. {@link #EXCLUSIVE} without {@link #CREATE} is refused with an
+ * {@link IllegalArgumentException}.
  */
 public enum FileFlag {
     /** Open for reading. */
     READ,
     /** Open for writing. */
     WRITE,
-    /** Writes go to the end of the file (positional writes still name their offset on most systems). */
+    /**
+     * Open for writing, and every write goes to the end of the file whatever offset it names
+     * (as {@code O_APPEND} does on Linux).
+     */
     APPEND,
     /** Create the file when it does not exist. */
     CREATE,

@@ -24,7 +24,8 @@ public interface FileOperations extends TimerOperations {
      * @param permissions POSIX mode for a file that gets created, e.g. {@link Permissions#DEFAULT_FILE}
      * @param callback    called with the opened {@link FileHandle} in {@link Operation#open()}
      * @return the prepared operation
-     * @throws IllegalArgumentException when the permissions hold bits outside {@code 0777}
+     * @throws IllegalArgumentException when the permissions hold bits outside {@code 0777}, or the flags
+     *                                  hold {@code EXCLUSIVE} without {@code CREATE}
      */
     Operation prepOpen(FileHandle dir, Path path, Set<FileFlag> flags, int permissions, Callback callback);
 

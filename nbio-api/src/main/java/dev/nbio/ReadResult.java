@@ -3,7 +3,9 @@ package dev.nbio;
 /** The result of a positional read. Valid while the operation is; read it in the callback. */
 public interface ReadResult {
     /**
-     * How many bytes were read into the buffer.
+     * How many bytes were read into the buffer, also when the read failed: a read with
+     * {@code all} that meets the end of the file fails with {@link ReadError#EOF} and counts
+     * the bytes it did read here.
      *
      * @return the byte count
      */
