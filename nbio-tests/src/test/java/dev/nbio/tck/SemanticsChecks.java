@@ -43,15 +43,30 @@ final class SemanticsChecks {
      * @return the exception
      */
     static <T extends Throwable> T assertThrowsMentioning(Class<T> type, Executable call, String... words) {
-        T thrown = assertThrows(type, call);
+        return assertThrowsMentioning("the call", type, call, words);
+    }
+
+    /**
+     * As {@link #assertThrowsMentioning(Class, Executable, String...)}, naming the misuse in
+     * the failure message.
+     *
+     * @param what  the misuse, for the failure message
+     * @param type  the expected exception type
+     * @param call  the misuse
+     * @param words what the message may say; one is enough
+     * @param <T>   the exception type
+     * @return the exception
+     */
+    static <T extends Throwable> T assertThrowsMentioning(String what, Class<T> type, Executable call, String... words) {
+        T thrown = assertThrows(type, call, () -> what + " should throw " + type.getSimpleName());
         String message = String.valueOf(thrown.getMessage()).toLowerCase(Locale.ROOT);
         for (String word : words) {
             if (message.contains(word.toLowerCase(Locale.ROOT))) {
                 return thrown;
             }
         }
-        return fail(type.getSimpleName() + " message should mention one of " + Arrays.toString(words)
-                + " but was: " + thrown.getMessage(), thrown);
+        return fail(what + ": the " + type.getSimpleName() + "'s message should mention one of "
+                + Arrays.toString(words) + " but was: " + thrown.getMessage(), thrown);
     }
 
     /**
