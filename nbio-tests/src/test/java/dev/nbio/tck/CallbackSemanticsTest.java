@@ -107,7 +107,8 @@ class CallbackSemanticsTest extends LoopTest {
             TcpSocket[] dialed = new TcpSocket[1];
             loop.nextTick(starter -> {
                 startedInTick[0] = tickNumber;
-                loop.recv(pair.server(), ByteBuffer.allocate(16), op -> ranInTick.put("recv of buffered bytes", tickNumber));
+                loop.recv(pair.server(), ByteBuffer.allocate(16),
+                        op -> ranInTick.put("recv of buffered bytes", tickNumber));
                 loop.dial(addressOf(pair.listener()), op -> {
                     dialed[0] = op.dial().socket();
                     ranInTick.put("dial on loopback", tickNumber);
@@ -260,7 +261,8 @@ class CallbackSemanticsTest extends LoopTest {
         List<Object> third = new ArrayList<>();
         loop.timeout(Duration.ZERO, first, CallbackSemanticsTest::onTimer);
         loop.nextTick(second, CallbackSemanticsTest::onTimer);
-        loop.exec(loop.prepTimeout(Duration.ofMillis(1), op -> { }).withAttachment(third, CallbackSemanticsTest::onTimer));
+        loop.exec(loop.prepTimeout(Duration.ofMillis(1), op -> { })
+                .withAttachment(third, CallbackSemanticsTest::onTimer));
         runToCompletion();
 
         // Each list receives itself (via op.attachment()) and the kind: the callback found its

@@ -160,7 +160,8 @@ class CrossThreadTest extends LoopTest {
         long start = System.nanoTime();
         loop.tick(LONG_TICK);
         long elapsed = System.nanoTime() - start;
-        assertTrue(elapsed < PROMPTLY.toNanos(), "the tick ignored an earlier wake-up and took " + elapsed / 1_000_000 + " ms");
+        assertTrue(elapsed < PROMPTLY.toNanos(),
+                "the tick ignored an earlier wake-up and took " + elapsed / 1_000_000 + " ms");
     }
 
     /**

@@ -208,7 +208,8 @@ class DetachTest extends LoopTest {
             loop.open(fifo, op -> opened.add(op.failed() ? null : op.open().file()));
         }
         int[] readCalls = {0};
-        Operation read = loop.read(data, 0, ByteBuffer.allocate(16), false, Duration.ofMillis(20), op -> readCalls[0]++);
+        Operation read = loop.read(data, 0, ByteBuffer.allocate(16), false, Duration.ofMillis(20),
+                op -> readCalls[0]++);
         loop.detach(read);
         tickUntil(() -> readCalls[0] == 1);
         loop.reattach(read);

@@ -254,7 +254,8 @@ class PrepExecTest extends LoopTest {
                 assertEquals(3, op.sendfile().sent());
                 assertEquals(3, op.sendfile().total());
             });
-            prepared(loop.prepSendfile(pair.client(), file, 1, 3, false, null, outcome), OperationKind.SENDFILE, outcome);
+            prepared(loop.prepSendfile(pair.client(), file, 1, 3, false, null, outcome),
+                    OperationKind.SENDFILE, outcome);
             assertEquals("ell", new String(receiveAtServer(pair, 3), US_ASCII));
             closeNow(file);
         }

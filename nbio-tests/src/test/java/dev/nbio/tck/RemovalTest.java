@@ -107,7 +107,8 @@ class RemovalTest extends LoopTest {
             }
         });
         runToCompletion();
-        assertEquals(1, thrown.size(), "remove() inside the operation's own callback must throw: the callback already runs");
+        assertEquals(1, thrown.size(),
+                "remove() inside the operation's own callback must throw: the callback already runs");
         assertTrue(thrown.get(0).getMessage().contains("callback"), thrown.get(0).getMessage());
         assertEquals(0, loop.numWaiting());
     }

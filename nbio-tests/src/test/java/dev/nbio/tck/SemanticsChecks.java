@@ -57,7 +57,8 @@ final class SemanticsChecks {
      * @param <T>   the exception type
      * @return the exception
      */
-    static <T extends Throwable> T assertThrowsMentioning(String what, Class<T> type, Executable call, String... words) {
+    static <T extends Throwable> T assertThrowsMentioning(String what, Class<T> type, Executable call,
+                                                          String... words) {
         T thrown = assertThrows(type, call, () -> what + " should throw " + type.getSimpleName());
         String message = String.valueOf(thrown.getMessage()).toLowerCase(Locale.ROOT);
         for (String word : words) {
@@ -142,7 +143,8 @@ final class SemanticsChecks {
         long deadline = System.nanoTime() + LoopTest.LIMIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("condition not reached within " + LoopTest.LIMIT + " (" + loop.numWaiting() + " operations waiting)");
+                fail("condition not reached within " + LoopTest.LIMIT
+                        + " (" + loop.numWaiting() + " operations waiting)");
             }
             loop.tick(TICK);
         }
