@@ -1,0 +1,277 @@
+package dev.nbio.tck;
+
+import static dev.nbio.tck.SemanticsChecks.onOtherThread;
+import static dev.nbio.tck.SemanticsChecks.runOnOtherThread;
+import static dev.nbio.tck.SemanticsChecks.tickFor;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nbio.Callback;
+import dev.nbio.Operation;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Operations from other threads: prepared on either thread and executed from another, they
+ * are queued to the loop, counted as waiting, run on the loop's thread and can be removed
+ * before they start; {@code wakeUp} and {@code exec(op, true)} end a blocked tick at once.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.nbio.tck.Backends#names")
+class CrossThreadTest extends LoopTest {
+    /** A tick this long must be cut short by a wake-up, far sooner than it would end by itself. */
+    private static final Duration LONG_TICK = Duration.ofSeconds(5);
+    /** How soon a woken tick must return: well before {@link #LONG_TICK}, with room for a slow machine. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(1);
+
+    /** Records the threads its callback runs on. */
+    private static final class ThreadRecorder implements Callback {
+        final List<Thread> threads = new ArrayList<>();
+
+        @Override
+        public void onComplete(Operation op) {
+            threads.add(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void anOperationPreparedOnTheLoopThreadCanBeExecutedFromAnother() throws Exception {
+        ThreadRecorder callback = new ThreadRecorder();
+        Operation timeout = loop.prepTimeout(Duration.ZERO, callback);
+        Operation returned = onOtherThread("worker", () -> loop.exec(timeout));
+        assertSame(timeout, returned);
+        tickUntil(() -> !callback.threads.isEmpty());
+        tickFor(loop, Duration.ofMillis(20));
+        assertEquals(List.of(loop.thread()), callback.threads, "the callback runs once, on the loop's thread");
+    }
+
+    @Test
+    void anOperationPreparedAndExecutedOnAnotherThreadRunsOnTheLoopThread() throws Exception {
+        List<Object> seen = new ArrayList<>();
+        runOnOtherThread("worker", () -> loop.exec(loop.prepNextTick(op -> { })
+                .userData("from the worker")
+                .withAttachment(seen, (op, log) -> {
+                    log.add(op.userData());
+                    log.add(Thread.currentThread());
+                })));
+        tickUntil(() -> !seen.isEmpty());
+        assertEquals(List.of("from the worker", loop.thread()), seen);
+    }
+
+    @Test
+    void operationMethodsCalledFromAnotherThreadRunOnTheLoopThread() throws Exception {
+        try (SocketPair pair = SocketPair.open(loop, loopback())) {
+            byte[] message = "from a worker".getBytes(US_ASCII);
+            ThreadRecorder sent = new ThreadRecorder();
+            ThreadRecorder ticked = new ThreadRecorder();
+            runOnOtherThread("worker", () -> {
+                loop.send(pair.client(), ByteBuffer.wrap(message), sent);
+                loop.nextTick(ticked);
+            });
+            ByteBuffer received = ByteBuffer.allocate(message.length);
+            boolean[] done = {false};
+            loop.recv(pair.server(), received, true, null, op -> done[0] = !op.failed());
+            tickUntil(() -> done[0] && !sent.threads.isEmpty() && !ticked.threads.isEmpty());
+            assertArrayEquals(message, received.array());
+            assertEquals(List.of(loop.thread()), sent.threads);
+            assertEquals(List.of(loop.thread()), ticked.threads);
+        }
+    }
+
+    @Test
+    void numWaitingCountsOperationsQueuedFromOtherThreads() throws Exception {
+        runOnOtherThread("worker", () -> loop.timeout(Duration.ofMillis(20), op -> { }));
+        assertEquals(1, loop.numWaiting(), "an operation queued from another thread is waiting");
+        runToCompletion();
+    }
+
+    @Test
+    void runDoesNotReturnBeforeOperationsQueuedFromOtherThreadsFinish() throws Exception {
+        ThreadRecorder timedOut = new ThreadRecorder();
+        ThreadRecorder ticked = new ThreadRecorder();
+        runOnOtherThread("worker", () -> {
+            loop.timeout(Duration.ofMillis(20), timedOut);
+            loop.nextTick(ticked);
+        });
+        loop.run();
+        assertEquals(List.of(loop.thread()), ticked.threads, "run() returned before the queued nextTick ran");
+        assertEquals(List.of(loop.thread()), timedOut.threads, "run() returned before the queued timeout ran");
+        assertEquals(0, loop.numWaiting());
+    }
+
+    @Test
+    void anOperationQueuedFromAnotherThreadCanBeRemovedBeforeItStarts() throws Exception {
+        ThreadRecorder callback = new ThreadRecorder();
+        Operation timeout = loop.prepTimeout(Duration.ZERO, callback);
+        runOnOtherThread("worker", () -> loop.exec(timeout));
+        loop.remove(timeout);
+        assertEquals(0, loop.numWaiting());
+        tickFor(loop, Duration.ofMillis(50));
+        assertEquals(List.of(), callback.threads, "the removed operation called back");
+        assertEquals(0, loop.numWaiting());
+    }
+
+    @Test
+    void anOperationPreparedAndQueuedByAnotherThreadCanBeRemovedBeforeItStarts() throws Exception {
+        ThreadRecorder callback = new ThreadRecorder();
+        Operation nextTick = onOtherThread("worker", () -> loop.nextTick(callback));
+        loop.remove(nextTick);
+        tickFor(loop, Duration.ofMillis(50));
+        assertEquals(List.of(), callback.threads, "the removed operation called back");
+        assertEquals(0, loop.numWaiting());
+    }
+
+    @Test
+    void execWithoutWakeUpStillRunsInALaterTick() throws Exception {
+        ThreadRecorder callback = new ThreadRecorder();
+        runOnOtherThread("worker", () -> loop.exec(loop.prepNextTick(callback), false));
+        tickUntil(() -> !callback.threads.isEmpty());
+        assertEquals(List.of(loop.thread()), callback.threads);
+    }
+
+    @Test
+    void wakeUpFromAnotherThreadEndsABlockedTickPromptly() throws Exception {
+        assertEndsABlockedTickPromptly(loop::wakeUp);
+    }
+
+    @Test
+    void execWithWakeUpFromAnotherThreadEndsABlockedTickPromptly() throws Exception {
+        ThreadRecorder callback = new ThreadRecorder();
+        assertEndsABlockedTickPromptly(() -> loop.exec(loop.prepNextTick(callback), true));
+        tickUntil(() -> !callback.threads.isEmpty());
+        assertEquals(List.of(loop.thread()), callback.threads);
+    }
+
+    @Test
+    void aWakeUpJustBeforeTheTickBlocksIsNotLost() throws Exception {
+        // Another thread cannot know whether the loop is already waiting: a wake-up that
+        // comes just before the wait must end it too, or cross-thread exec could stall.
+        runOnOtherThread("waker", loop::wakeUp);
+        long start = System.nanoTime();
+        loop.tick(LONG_TICK);
+        long elapsed = System.nanoTime() - start;
+        assertTrue(elapsed < PROMPTLY.toNanos(),
+                "the tick ignored an earlier wake-up and took " + elapsed / 1_000_000 + " ms");
+    }
+
+    /**
+     * Blocks the loop in a long tick with nothing to do while another thread, once it sees
+     * the loop waiting in its backend, runs {@code wake}; the tick must return promptly.
+     */
+    private void assertEndsABlockedTickPromptly(Runnable wake) throws Exception {
+        Thread loopThread = Thread.currentThread();
+        boolean[] sawItWaiting = {false};
+        Throwable[] failure = {null};
+        Thread waker = Thread.ofPlatform().daemon().name("waker").start(() -> {
+            try {
+                sawItWaiting[0] = waitUntilWaitingInBackend(loopThread);
+                wake.run();
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
+            }
+        });
+        long start = System.nanoTime();
+        loop.tick(LONG_TICK);
+        long elapsed = System.nanoTime() - start;
+        waker.join(LIMIT.toMillis());
+        assertFalse(waker.isAlive(), "the waking thread did not finish");
+        assertEquals(null, failure[0], "waking from another thread threw");
+        assertTrue(sawItWaiting[0], "the loop never waited in its backend during a 5 s tick with nothing to do");
+        assertTrue(elapsed < PROMPTLY.toNanos(), "the woken tick returned after " + elapsed / 1_000_000 + " ms");
+    }
+
+    /**
+     * Waits, up to {@link #PROMPTLY}, until the loop thread is inside its backend's wait:
+     * a frame named {@code await} of an nbio class other than the loop core.
+     *
+     * @return whether it was seen there
+     */
+    private static boolean waitUntilWaitingInBackend(Thread loopThread) {
+        long end = System.nanoTime() + PROMPTLY.toNanos();
+        while (end - System.nanoTime() > 0) {
+            for (StackTraceElement frame : loopThread.getStackTrace()) {
+                if (frame.getMethodName().equals("await") && frame.getClassName().startsWith("dev.nbio.")
+                        && !frame.getClassName().startsWith("dev.nbio.internal.Loop")) {
+                    return true;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    @Test
+    void operationsQueuedByManyThreadsAtOnceEachRunOnceOnTheLoopThread() throws Exception {
+        int threads = 4;
+        int perThread = 250;
+        int[] calls = new int[threads * perThread];
+        List<Thread> wrongThreads = new ArrayList<>();
+        int[] total = {0};
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * perThread;
+            workers.add(Thread.ofPlatform().daemon().name("worker-" + t).start(() -> {
+                awaitQuietly(go);
+                for (int i = first; i < first + perThread; i++) {
+                    loop.nextTick(i, (op, id) -> {
+                        calls[id]++;
+                        total[0]++;
+                        if (Thread.currentThread() != loop.thread()) {
+                            wrongThreads.add(Thread.currentThread());
+                        }
+                    });
+                }
+            }));
+        }
+        go.countDown();
+        // The loop ticks while the workers are still queueing.
+        tickUntil(() -> total[0] == calls.length);
+        for (Thread worker : workers) {
+            worker.join(LIMIT.toMillis());
+        }
+        tickFor(loop, Duration.ofMillis(20));
+        for (int id = 0; id < calls.length; id++) {
+            assertEquals(1, calls[id], "callback " + id + " ran " + calls[id] + " times");
+        }
+        assertEquals(List.of(), wrongThreads);
+        assertEquals(0, loop.numWaiting());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void sendsQueuedByOneThreadRunInOrder() throws Exception {
+        try (SocketPair pair = SocketPair.open(loop, loopback())) {
+            int messages = 50;
+            runOnOtherThread("worker", () -> {
+                for (int i = 0; i < messages; i++) {
+                    loop.send(pair.client(), ByteBuffer.wrap(new byte[] {(byte) i}), op -> { });
+                }
+            });
+            ByteBuffer received = ByteBuffer.allocate(messages);
+            boolean[] done = {false};
+            loop.recv(pair.server(), received, true, null, op -> done[0] = true);
+            tickUntil(() -> done[0]);
+            for (int i = 0; i < messages; i++) {
+                assertEquals(i, received.get(i), "sends queued by one thread ran out of order");
+            }
+        }
+    }
+}
