@@ -163,6 +163,7 @@ public final class Loop extends Preparations implements LoopContext {
     public void runUntil(BooleanSupplier done) {
         Objects.requireNonNull(done, "done");
         checkThread("run");
+        checkOpen();
         while (!closed && numWaiting() > 0 && !done.getAsBoolean()) {
             tick(null);
         }

@@ -131,18 +131,23 @@ final class NioNotifier extends Reactor {
 
     @Override
     protected void submitFile(OperationRecord op) {
-        NioFiles.POOL.execute(() -> {
-            NioFiles.run(op);
-            finishedFiles.offer(op);
-            selector.wakeup();
-        });
+        FileTask task = new FileTask(op, this);
+        op.backendData = task;
+        NioFiles.POOL.execute(task);
+    }
+
+    /** Called on a worker thread when a file operation has ended. */
+    void fileFinished(OperationRecord op) {
+        finishedFiles.offer(op);
+        selector.wakeup();
     }
 
     @Override
     protected boolean cancelFile(OperationRecord op) {
-        // A blocking file call cannot be interrupted without closing the channel, so the worker
-        // keeps the record (and its buffer) until it is done; drainFiles then reports it.
-        return false;
+        // A task still in the pool's queue is withdrawn. A blocking file call that has started
+        // cannot be interrupted without closing the channel, so the worker keeps the record
+        // (and its buffer) until it is done; drainFiles then reports it.
+        return ((FileTask) op.backendData).withdraw();
     }
 
     /** Hands finished file operations to the core, which also settles removed and timed-out ones. */
