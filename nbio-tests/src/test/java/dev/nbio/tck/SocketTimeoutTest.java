@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.AcceptError;
-import dev.nbio.AddressFamily;
 import dev.nbio.DialError;
 import dev.nbio.PollError;
 import dev.nbio.PollEvent;
@@ -155,9 +154,8 @@ class SocketTimeoutTest extends LoopTest {
      */
     @Test
     void dialTimesOutWhileTheListenerQueueIsFullAndTheLoopDialsAfterwards() throws IOException {
-        TcpSocket listener = loop.createTcpSocket(AddressFamily.IPV4);
-        listener.bind(loopback());
-        listener.listen(1);
+        // listenTcp, not bind + listen: on nio a bare bind already listens with the default backlog.
+        TcpSocket listener = loop.listenTcp(loopback(), 1);
         InetSocketAddress address = addressOf(listener);
         List<TcpSocket> queued = new ArrayList<>();
         Dialed timedOut = null;
