@@ -495,7 +495,7 @@ public final class Loop extends Preparations implements LoopContext {
         checkOpen();
         // The pool belongs to the loop's thread; a record prepared elsewhere is made fresh and
         // joins the pool when it is recycled.
-        OperationRecord op = inLoopThread() ? pool.take() : new OperationRecord(this, true);
+        OperationRecord op = inLoopThread() ? pool.take() : new OperationRecord(this);
         op.kind = kind;
         op.callback = callback;
         op.timeoutNanos = timeoutNanos;

@@ -31,7 +31,7 @@ final class OperationPool {
 
     OperationRecord take() {
         if (size <= QUARANTINE) {
-            return new OperationRecord(loop, true);
+            return new OperationRecord(loop);
         }
         OperationRecord op = free[head];
         free[head] = null;

@@ -158,6 +158,10 @@ abstract sealed class Preparations implements EventLoop permits Loop {
     public final Operation prepPoll(SocketHandle socket, PollEvent event, Duration timeout, Callback callback) {
         mine(socket, "socket");
         Objects.requireNonNull(event, "event");
+        if (event == PollEvent.WRITABLE && socket.handle().isListener()) {
+            throw new IllegalArgumentException("a listening socket is never writable; poll it READABLE to wait for a "
+                    + "connection (" + socket + ")");
+        }
         OperationRecord op = prepare(OperationKind.POLL, callback, Checks.timeoutNanos(timeout));
         op.handle = socket;
         op.pollEvent = event;

@@ -92,6 +92,8 @@ public abstract class Reactor implements Notifier {
 
     private void submitSocket(OperationRecord op, ReactorHandle handle) {
         if (!handle.isOpen()) {
+            // Closed behind the loop's back: what waits on it ends too, not only this one.
+            failQueued(handle);
             op.fail(Failure.CLOSED, 0, null);
             context.complete(op);
             return;
@@ -117,6 +119,10 @@ public abstract class Reactor implements Notifier {
 
     /** Performs attempts until the operation is finished or would block; true when finished. */
     private boolean perform(ReactorHandle handle, OperationRecord op) {
+        if (op.progressDue) {
+            // The last chunk's update has not reached the callback yet: send on after it has.
+            return false;
+        }
         while (true) {
             long result = attempt(handle, op);
             if (result == WOULD_BLOCK) {

@@ -60,8 +60,6 @@ public final class OperationRecord implements Operation {
 
     /** The loop that owns the record. */
     public final EventLoop loop;
-    /** Whether the record came from (and goes back to) the loop's pool. */
-    public final boolean pooled;
     /** One-element array reused for single-buffer operations, so they allocate nothing. */
     public final ByteBuffer[] single = new ByteBuffer[1];
 
@@ -166,12 +164,10 @@ public final class OperationRecord implements Operation {
     /**
      * Creates a free record.
      *
-     * @param loop   the owning loop
-     * @param pooled whether it returns to the loop's pool after use
+     * @param loop the owning loop
      */
-    public OperationRecord(EventLoop loop, boolean pooled) {
+    public OperationRecord(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.pooled = pooled;
     }
 
     /** Clears every input, result and link, keeping the owner, for reuse. */

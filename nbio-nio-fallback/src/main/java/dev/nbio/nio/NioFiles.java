@@ -71,9 +71,13 @@ final class NioFiles {
             }
             resolved = base.resolve(path);
         }
-        boolean appendByHand = flags.contains(FileFlag.READ) && flags.contains(FileFlag.APPEND);
+        // The JDK refuses APPEND with READ or TRUNCATE, which the OS allows: those open without
+        // APPEND and append by hand.
+        boolean appendByHand = flags.contains(FileFlag.APPEND)
+                && (flags.contains(FileFlag.READ) || flags.contains(FileFlag.TRUNCATE));
         Set<OpenOption> options = options(flags, appendByHand);
-        FileChannel channel = options.contains(StandardOpenOption.CREATE) && POSIX
+        boolean creates = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
+        FileChannel channel = creates && POSIX
                 ? FileChannel.open(resolved, options, posix(permissions))
                 : FileChannel.open(resolved, options);
         try {
@@ -124,6 +128,17 @@ final class NioFiles {
 
     private static void write(OperationRecord op) throws IOException {
         NioFileHandle file = (NioFileHandle) op.handle.handle();
+        if (file.appendByHand) {
+            // Finding the end and writing there must not interleave with another worker's append.
+            synchronized (file) {
+                writeAll(file, op);
+            }
+        } else {
+            writeAll(file, op);
+        }
+    }
+
+    private static void writeAll(NioFileHandle file, OperationRecord op) throws IOException {
         FileChannel channel = file.channel;
         ByteBuffer buffer = op.buffers[0];
         do {
