@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nbio.AttachmentCallback;
 import dev.nbio.Operation;
 import dev.nbio.OperationKind;
 import java.time.Duration;
@@ -30,9 +31,12 @@ class TimerTest extends LoopTest {
     @Test
     void timeoutsFireInDeadlineOrder() {
         List<Integer> order = new ArrayList<>();
-        loop.timeout(Duration.ofMillis(30), 3, (op, n) -> order.add(n));
-        loop.timeout(Duration.ofMillis(10), 1, (op, n) -> order.add(n));
-        loop.timeout(Duration.ofMillis(20), 2, (op, n) -> order.add(n));
+        // One callback made up front, and deadlines 40 ms apart: the deadline counts from each
+        // call, so the calls must not be far apart (a lambda's first use alone can take ms).
+        AttachmentCallback<Integer> record = (op, n) -> order.add(n);
+        loop.timeout(Duration.ofMillis(120), 3, record);
+        loop.timeout(Duration.ofMillis(40), 1, record);
+        loop.timeout(Duration.ofMillis(80), 2, record);
         runToCompletion();
         assertEquals(List.of(1, 2, 3), order);
     }
