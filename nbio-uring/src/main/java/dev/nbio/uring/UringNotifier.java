@@ -1,0 +1,829 @@
+package dev.nbio.uring;
+
+import static dev.nbio.uring.IoUringAbi.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.nbio.AddressFamily;
+import dev.nbio.EventLoop;
+import dev.nbio.FileFlag;
+import dev.nbio.FileHandle;
+import dev.nbio.FileType;
+import dev.nbio.OperationKind;
+import dev.nbio.PollEvent;
+import dev.nbio.SocketProtocol;
+import dev.nbio.TcpSocket;
+import dev.nbio.UdpSocket;
+import dev.nbio.internal.Transfers;
+import dev.nbio.spi.Failure;
+import dev.nbio.spi.Handle;
+import dev.nbio.spi.LoopContext;
+import dev.nbio.spi.Notifier;
+import dev.nbio.spi.OperationRecord;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The io_uring notifier: every operation becomes one SQE (a sendfile, a series of
+ * {@code sendfile(2)} calls paced by poll SQEs), and its CQE completes it. Each in-flight
+ * operation holds a slot: its {@code user_data} is the slot number and the slot's
+ * generation, never an object address, and the slot owns the native memory the kernel reads
+ * and writes for it (msghdr, iovecs, socket address, statx buffer), so nothing is allocated
+ * per operation when the user's buffers are direct. Heap buffers go through a bounce block.
+ */
+final class UringNotifier implements Notifier {
+    private static final long INTERNAL = 1L << 63;
+    private static final long WAKE = INTERNAL | 1;
+    private static final long IGNORED = INTERNAL | 2;
+    /** {@code backendLong} of an operation waiting behind another on its socket, not yet in the kernel. */
+    private static final long WAITING = -1;
+
+    // Native scratch per slot.
+    private static final long SLOT_BYTES = 1024;
+    private static final int SLOTS_PER_CHUNK = 256;
+    private static final long MSGHDR = 0;
+    private static final long ADDRLEN = 56;
+    private static final long SOCKADDR = 64;
+    private static final long IOVECS = 192;
+    private static final int MAX_IOVECS = 16;
+    private static final long STATX = 448;
+    private static final long FILE_OFFSET = 704;
+
+    private static final int BOUNCE_BYTES = 64 * 1024;
+    private static final long PROGRESS_CHUNK = 256 * 1024;
+
+    private final LoopContext context;
+    private final Arena arena = Arena.ofShared();
+    private final Ring ring;
+    private final int eventFd;
+    private final MemorySegment wakeRead;
+    private final MemorySegment wakeWrite;
+    private final MemorySegment emptyPath;
+    private final Ring.Completions onCompletion = this::completed;
+
+    private OperationRecord[] slots = new OperationRecord[SLOTS_PER_CHUNK];
+    private int[] generations = new int[SLOTS_PER_CHUNK];
+    private MemorySegment[] bounces = new MemorySegment[SLOTS_PER_CHUNK];
+    private MemorySegment[] scratch = new MemorySegment[1];
+    private int[] free = new int[SLOTS_PER_CHUNK];
+    private int freeCount;
+    private int slotCount;
+    private MemorySegment[] spareBounces = new MemorySegment[16];
+    private int spareCount;
+    private boolean closed;
+
+    UringNotifier(LoopContext context, Ring ring) throws IOException {
+        this.context = context;
+        this.ring = ring;
+        int fd = Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (fd < 0) {
+            throw UringErrors.exception("eventfd", fd);
+        }
+        eventFd = fd;
+        wakeRead = arena.allocate(8);
+        wakeWrite = arena.allocate(8);
+        wakeWrite.set(JAVA_LONG, 0, 1L);
+        emptyPath = arena.allocate(8);
+        armWake();
+    }
+
+    private EventLoop loop() {
+        return context.loop();
+    }
+
+    // ---- slots ----------------------------------------------------------------------------------
+
+    private int takeSlot(OperationRecord op) {
+        int slot;
+        if (freeCount > 0) {
+            slot = free[--freeCount];
+        } else {
+            slot = slotCount++;
+            if (slot == slots.length) {
+                int size = slots.length * 2;
+                slots = Arrays.copyOf(slots, size);
+                generations = Arrays.copyOf(generations, size);
+                bounces = Arrays.copyOf(bounces, size);
+                free = Arrays.copyOf(free, size);
+            }
+            int chunk = slot / SLOTS_PER_CHUNK;
+            if (chunk == scratch.length) {
+                scratch = Arrays.copyOf(scratch, chunk * 2);
+            }
+            if (scratch[chunk] == null) {
+                scratch[chunk] = arena.allocate(SLOT_BYTES * SLOTS_PER_CHUNK, 64);
+            }
+        }
+        slots[slot] = op;
+        op.backendLong = ((long) generations[slot] << 32) | slot;
+        return slot;
+    }
+
+    private void releaseSlot(int slot) {
+        slots[slot] = null;
+        generations[slot] = (generations[slot] + 1) & 0x7fff_ffff;
+        if (bounces[slot] != null) {
+            if (spareCount == spareBounces.length) {
+                spareBounces = Arrays.copyOf(spareBounces, spareCount * 2);
+            }
+            spareBounces[spareCount++] = bounces[slot];
+            bounces[slot] = null;
+        }
+        free[freeCount++] = slot;
+    }
+
+    private MemorySegment scratchOf(int slot) {
+        return scratch[slot / SLOTS_PER_CHUNK];
+    }
+
+    private static long base(int slot) {
+        return (long) (slot % SLOTS_PER_CHUNK) * SLOT_BYTES;
+    }
+
+    private long scratchAddress(int slot, long field) {
+        return scratchOf(slot).address() + base(slot) + field;
+    }
+
+    private MemorySegment bounce(int slot) {
+        MemorySegment block = bounces[slot];
+        if (block == null) {
+            block = spareCount > 0 ? spareBounces[--spareCount] : arena.allocate(BOUNCE_BYTES, 64);
+            bounces[slot] = block;
+        }
+        return block;
+    }
+
+    private static int slotOf(OperationRecord op) {
+        return (int) op.backendLong;
+    }
+
+    // ---- submission -------------------------------------------------------------------------------
+
+    @Override
+    public void submit(OperationRecord op) {
+        if (op.kind != OperationKind.DIAL && op.kind != OperationKind.OPEN && !op.handle.handle().isOpen()) {
+            fail(op, Failure.CLOSED);
+            return;
+        }
+        if (ordered(op) && !handleOf(op).enqueue(op.kind == OperationKind.RECV, op)) {
+            op.backendLong = WAITING;
+            return;
+        }
+        start(op);
+    }
+
+    /** Receives and sends on a socket keep their order: one of each direction is in the kernel at a time. */
+    private static boolean ordered(OperationRecord op) {
+        return op.kind == OperationKind.RECV || op.kind == OperationKind.SEND || op.kind == OperationKind.SENDFILE;
+    }
+
+    private void start(OperationRecord op) {
+        if (op.kind != OperationKind.DIAL && op.kind != OperationKind.OPEN && !op.handle.handle().isOpen()) {
+            fail(op, Failure.CLOSED);
+            return;
+        }
+        switch (op.kind) {
+            case ACCEPT -> accept(op);
+            case DIAL -> dial(op);
+            case RECV, SEND -> transfer(op);
+            case READ, WRITE -> fileTransfer(op);
+            case POLL -> poll(op, op.pollEvent == PollEvent.READABLE ? POLLIN : POLLOUT);
+            case SENDFILE -> startSendfile(op);
+            case CLOSE -> close(op);
+            case OPEN -> open(op);
+            case STAT -> stat(op);
+            default -> throw new IllegalStateException("not an operation for the backend: " + op.kind);
+        }
+    }
+
+    private void fail(OperationRecord op, Failure failure) {
+        op.fail(failure, 0, null);
+        report(op);
+    }
+
+    /** Completes an operation and starts the one waiting behind it on its socket. */
+    private void report(OperationRecord op) {
+        OperationRecord next = ordered(op) ? handleOf(op).dequeue(op.kind == OperationKind.RECV, op) : null;
+        context.complete(op);
+        if (next != null) {
+            start(next);
+        }
+    }
+
+    private static UringHandle handleOf(OperationRecord op) {
+        return (UringHandle) op.handle.handle();
+    }
+
+    private void accept(OperationRecord op) {
+        int slot = takeSlot(op);
+        MemorySegment s = scratchOf(slot);
+        s.set(JAVA_INT, base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_ACCEPT, handleOf(op).fd, scratchAddress(slot, SOCKADDR), 0,
+                scratchAddress(slot, ADDRLEN), op.backendLong);
+        ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    }
+
+    private void dial(OperationRecord op) {
+        InetSocketAddress endpoint = op.endpoint;
+        boolean ipv6 = endpoint.getAddress() instanceof java.net.Inet6Address;
+        int fd = Libc.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            UringErrors.fail(op, -fd, "socket");
+            context.complete(op);
+            return;
+        }
+        UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, ipv6, null);
+        noDelay(handle);
+        op.result = new TcpSocket(loop(), handle);
+        int slot = takeSlot(op);
+        int length = SocketAddresses.write(endpoint, scratchOf(slot), base(slot) + SOCKADDR);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_CONNECT, fd, scratchAddress(slot, SOCKADDR), 0, length, op.backendLong);
+    }
+
+    private static void noDelay(UringHandle handle) {
+        try {
+            handle.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException ignored) {
+            // Latency, not correctness: a socket that refuses it still works.
+        }
+    }
+
+    /** A recv or send: one recvmsg/sendmsg over the buffers (or the bounce block). */
+    private void transfer(OperationRecord op) {
+        int slot = takeSlot(op);
+        submitTransfer(op, slot);
+    }
+
+    private void submitTransfer(OperationRecord op, int slot) {
+        MemorySegment s = scratchOf(slot);
+        long base = base(slot);
+        boolean incoming = op.kind == OperationKind.RECV;
+        int iovecs = stage(op, slot, incoming);
+        UringHandle handle = handleOf(op);
+        long name = 0;
+        int nameLength = 0;
+        if (handle.kind == UringHandle.Kind.DATAGRAM) {
+            if (incoming) {
+                name = scratchAddress(slot, SOCKADDR);
+                nameLength = (int) SOCKADDR_STORAGE_SIZE;
+            } else if (op.endpoint != null) {
+                name = scratchAddress(slot, SOCKADDR);
+                nameLength = SocketAddresses.write(op.endpoint, s, base + SOCKADDR);
+            }
+        }
+        s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, name);
+        s.set(JAVA_INT, base + MSGHDR + MSGHDR_NAMELEN, nameLength);
+        s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, scratchAddress(slot, IOVECS));
+        s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOVLEN, iovecs);
+        s.set(JAVA_LONG, base + MSGHDR + 32, 0L);
+        s.set(JAVA_LONG, base + MSGHDR + 40, 0L);
+        s.set(JAVA_INT, base + MSGHDR + MSGHDR_FLAGS, 0);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, incoming ? IORING_OP_RECVMSG : IORING_OP_SENDMSG, handle.fd, scratchAddress(slot, MSGHDR), 1,
+                0, op.backendLong);
+        ring.opFlags(sqe, incoming ? 0 : MSG_NOSIGNAL);
+    }
+
+    /**
+     * Points the slot's iovecs at the buffers, or at the bounce block when a buffer is on the
+     * heap (the kernel needs native memory) or there are too many; returns the iovec count.
+     */
+    private int stage(OperationRecord op, int slot, boolean incoming) {
+        MemorySegment s = scratchOf(slot);
+        long iov = base(slot) + IOVECS;
+        ByteBuffer[] buffers = op.buffers;
+        boolean direct = buffers.length <= MAX_IOVECS;
+        for (int i = 0; direct && i < buffers.length; i++) {
+            direct = buffers[i].isDirect();
+        }
+        if (direct) {
+            int count = 0;
+            for (ByteBuffer buffer : buffers) {
+                if (buffer.hasRemaining()) {
+                    s.set(JAVA_LONG, iov, MemorySegment.ofBuffer(buffer).address());
+                    s.set(JAVA_LONG, iov + 8, buffer.remaining());
+                    iov += IOVEC_SIZE;
+                    count++;
+                }
+            }
+            bounceMode(op, false);
+            return count;
+        }
+        MemorySegment block = bounce(slot);
+        long length;
+        if (incoming) {
+            length = Math.min(Transfers.remaining(buffers), BOUNCE_BYTES);
+        } else {
+            length = 0;
+            for (ByteBuffer buffer : buffers) {
+                int n = (int) Math.min(buffer.remaining(), BOUNCE_BYTES - length);
+                if (n > 0) {
+                    MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, block, length, n);
+                    length += n;
+                }
+            }
+        }
+        s.set(JAVA_LONG, iov, block.address());
+        s.set(JAVA_LONG, iov + 8, length);
+        bounceMode(op, true);
+        return 1;
+    }
+
+    /** Whether the current attempt of an operation goes through its bounce block (kept in backendData). */
+    private static void bounceMode(OperationRecord op, boolean bounced) {
+        op.backendData = bounced ? Boolean.TRUE : null;
+    }
+
+    /** Moves the buffers past {@code bytes} the kernel moved, copying in from the bounce block for a receive. */
+    private void account(OperationRecord op, int slot, int bytes, boolean incoming) {
+        boolean bounced = op.backendData != null;
+        int left = bytes;
+        long from = 0;
+        for (ByteBuffer buffer : op.buffers) {
+            if (left == 0) {
+                break;
+            }
+            int n = Math.min(buffer.remaining(), left);
+            if (n == 0) {
+                continue;
+            }
+            if (bounced && incoming) {
+                MemorySegment.copy(bounces[slot], from, MemorySegment.ofBuffer(buffer), 0, n);
+            }
+            buffer.position(buffer.position() + n);
+            from += n;
+            left -= n;
+        }
+    }
+
+    /** A positional read or write on a file. */
+    private void fileTransfer(OperationRecord op) {
+        int slot = takeSlot(op);
+        submitFileTransfer(op, slot);
+    }
+
+    private void submitFileTransfer(OperationRecord op, int slot) {
+        boolean incoming = op.kind == OperationKind.READ;
+        stage(op, slot, incoming);
+        MemorySegment s = scratchOf(slot);
+        long address = s.get(JAVA_LONG, base(slot) + IOVECS);
+        long length = s.get(JAVA_LONG, base(slot) + IOVECS + 8);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, incoming ? IORING_OP_READ : IORING_OP_WRITE, handleOf(op).fd, address,
+                (int) Math.min(length, Integer.MAX_VALUE), op.offset + op.transferred, op.backendLong);
+    }
+
+    private void poll(OperationRecord op, int events) {
+        if (op.kind != OperationKind.SENDFILE) {
+            takeSlot(op);
+        }
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_POLL_ADD, handleOf(op).fd, 0, 0, 0, op.backendLong);
+        ring.opFlags(sqe, events);
+    }
+
+    private void startSendfile(OperationRecord op) {
+        UringHandle file = (UringHandle) op.file.handle();
+        if (!file.isOpen()) {
+            fail(op, Failure.CLOSED);
+            return;
+        }
+        if (op.length >= 0) {
+            op.total = op.length;
+        } else {
+            long size = Libc.lseek(file.fd, 0, 2);
+            if (size < 0) {
+                UringErrors.fail(op, (int) -size, "lseek");
+                report(op);
+                return;
+            }
+            op.total = Math.max(0, size - op.offset);
+        }
+        takeSlot(op);
+        sendfileStep(op);
+    }
+
+    /**
+     * Sends with {@code sendfile(2)} until the socket would block, the transfer ends, or (with
+     * progress updates) one chunk went; then waits for writability with a poll SQE.
+     */
+    private void sendfileStep(OperationRecord op) {
+        if (op.cancelRequested || op.timedOut) {
+            finishSlot(op);
+            return;
+        }
+        if (op.progressDue) {
+            poll(op, POLLOUT);
+            return;
+        }
+        int slot = slotOf(op);
+        UringHandle socket = handleOf(op);
+        UringHandle file = (UringHandle) op.file.handle();
+        MemorySegment s = scratchOf(slot);
+        long offsetField = base(slot) + FILE_OFFSET;
+        MemorySegment offset = s.asSlice(offsetField, 8);
+        while (op.transferred < op.total) {
+            long left = op.total - op.transferred;
+            s.set(JAVA_LONG, offsetField, op.offset + op.transferred);
+            long sent = Libc.sendfile(socket.fd, file.fd, offset, op.progressUpdates ? Math.min(left, PROGRESS_CHUNK) : left);
+            if (sent == -UringErrors.EAGAIN) {
+                poll(op, POLLOUT);
+                return;
+            }
+            if (sent < 0) {
+                UringErrors.fail(op, (int) -sent, "sendfile");
+                finishSlot(op);
+                return;
+            }
+            if (sent == 0) {
+                op.fail(Failure.EOF, 0, null);
+                finishSlot(op);
+                return;
+            }
+            if (Transfers.advance(op, sent)) {
+                break;
+            }
+            if (op.progressUpdates) {
+                context.progress(op);
+                poll(op, POLLOUT);
+                return;
+            }
+        }
+        finishSlot(op);
+    }
+
+    private void close(OperationRecord op) {
+        UringHandle handle = handleOf(op);
+        handle.markClosed();
+        // What waits behind a running receive or send never reached the kernel: it ends here.
+        for (boolean read : new boolean[] {true, false}) {
+            OperationRecord waiting;
+            while ((waiting = handle.firstWaiting(read, WAITING)) != null) {
+                handle.dequeue(read, waiting);
+                waiting.fail(Failure.CLOSED, 0, null);
+                context.complete(waiting);
+            }
+        }
+        // Cancel what is in flight on the descriptor (io_uring keeps its own reference, so a
+        // close alone would leave a receive waiting forever), then close it: a hard link runs
+        // the close even when there was nothing to cancel.
+        long cancel = ring.nextSqe();
+        ring.prepare(cancel, IORING_OP_ASYNC_CANCEL, handle.fd, 0, 0, 0, IGNORED);
+        ring.opFlags(cancel, IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+        ring.sqeFlags(cancel, IOSQE_IO_HARDLINK);
+        if (handle.kind != UringHandle.Kind.FILE) {
+            long shutdown = ring.nextSqe();
+            ring.prepare(shutdown, IORING_OP_SHUTDOWN, handle.fd, 0, SHUT_RDWR, 0, IGNORED);
+            ring.sqeFlags(shutdown, IOSQE_IO_HARDLINK);
+        }
+        takeSlot(op);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_CLOSE, handle.fd, 0, 0, 0, op.backendLong);
+    }
+
+    private void open(OperationRecord op) {
+        int slot = takeSlot(op);
+        Path path = op.path;
+        Path resolved = path;
+        int directory = AT_FDCWD;
+        if (op.directory != null && !path.isAbsolute()) {
+            UringHandle dir = (UringHandle) op.directory.handle();
+            if (!dir.isOpen()) {
+                releaseSlot(slot);
+                fail(op, Failure.CLOSED);
+                return;
+            }
+            directory = dir.fd;
+            resolved = dir.path() != null ? dir.path().resolve(path) : path;
+        }
+        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        MemorySegment block = bounce(slot);
+        if (bytes.length >= BOUNCE_BYTES) {
+            releaseSlot(slot);
+            op.fail(Failure.INVALID_ARGUMENT, 0, new IOException("path too long: " + bytes.length + " bytes"));
+            context.complete(op);
+            return;
+        }
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, block, 0, bytes.length);
+        block.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        op.backendData = resolved;
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_OPENAT, directory, block.address(), op.permissions, 0, op.backendLong);
+        ring.opFlags(sqe, openFlags(op.flags));
+    }
+
+    static int openFlags(Set<FileFlag> flags) {
+        boolean read = flags.contains(FileFlag.READ);
+        boolean write = flags.contains(FileFlag.WRITE) || flags.contains(FileFlag.APPEND);
+        int mode = read && write ? O_RDWR : write ? O_WRONLY : O_RDONLY;
+        int result = mode | O_CLOEXEC;
+        if (flags.contains(FileFlag.CREATE)) {
+            result |= O_CREAT;
+        }
+        if (flags.contains(FileFlag.EXCLUSIVE)) {
+            result |= O_EXCL;
+        }
+        if (flags.contains(FileFlag.TRUNCATE)) {
+            result |= O_TRUNC;
+        }
+        if (flags.contains(FileFlag.APPEND)) {
+            result |= O_APPEND;
+        }
+        if (flags.contains(FileFlag.SYNC)) {
+            result |= O_SYNC;
+        }
+        return result;
+    }
+
+    private void stat(OperationRecord op) {
+        int slot = takeSlot(op);
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_STATX, handleOf(op).fd, emptyPath.address(), STATX_TYPE | STATX_SIZE,
+                scratchAddress(slot, STATX), op.backendLong);
+        ring.opFlags(sqe, AT_EMPTY_PATH);
+    }
+
+    private void armWake() {
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_READ, eventFd, wakeRead.address(), 8, -1L, WAKE);
+    }
+
+    @Override
+    public boolean cancel(OperationRecord op) {
+        if (op.backendLong == WAITING) {
+            // Never reached the kernel: taking it out of its socket's queue is enough.
+            handleOf(op).dequeue(op.kind == OperationKind.RECV, op);
+            return true;
+        }
+        // The kernel answers with the operation's own CQE (ECANCELED, or its result if it
+        // finished first); completed() then reports it and the core settles it.
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, op.backendLong, 0, 0, IGNORED);
+        return false;
+    }
+
+    // ---- completion ---------------------------------------------------------------------------------
+
+    @Override
+    public void await(long timeoutNanos) {
+        ring.submitAndWait(timeoutNanos);
+        ring.reap(onCompletion);
+        while (ring.overflowed()) {
+            ring.submitAndWait(0);
+            ring.reap(onCompletion);
+        }
+    }
+
+    private void completed(long userData, int result) {
+        if ((userData & INTERNAL) != 0) {
+            if (userData == WAKE && !closed) {
+                armWake();
+            }
+            return;
+        }
+        int slot = (int) userData;
+        int generation = (int) (userData >>> 32);
+        OperationRecord op = slot < slotCount ? slots[slot] : null;
+        if (op == null || generations[slot] != generation) {
+            return;
+        }
+        if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
+            boolean closedUnder = op.handle != null && !op.handle.handle().isOpen();
+            op.fail(closedUnder ? Failure.CLOSED : Failure.UNEXPECTED, UringErrors.ECANCELED, null);
+            if (op.kind == OperationKind.DIAL) {
+                discardDial(op);
+            }
+            finishSlot(op);
+            return;
+        }
+        switch (op.kind) {
+            case ACCEPT -> accepted(op, slot, result);
+            case DIAL -> dialed(op, result);
+            case RECV, SEND -> transferred(op, slot, result);
+            case READ, WRITE -> fileTransferred(op, slot, result);
+            case POLL, CLOSE -> simple(op, result);
+            case SENDFILE -> writable(op, result);
+            case OPEN -> opened(op, result);
+            case STAT -> statted(op, slot, result);
+            default -> throw new IllegalStateException("unexpected completion for " + op.kind);
+        }
+    }
+
+    private void finishSlot(OperationRecord op) {
+        releaseSlot(slotOf(op));
+        op.backendData = null;
+        report(op);
+    }
+
+    private void failed(OperationRecord op, int result, String call) {
+        if (op.handle != null && !op.handle.handle().isOpen()) {
+            op.fail(Failure.CLOSED, -result, null);
+        } else if (result == -UringErrors.EBADF && (op.kind == OperationKind.READ || op.kind == OperationKind.WRITE)) {
+            // The descriptor is open, just not for this: a read of a write-only file or the reverse.
+            op.fail(Failure.PERMISSION_DENIED, UringErrors.EBADF, new IOException(call + ": the file is not open for "
+                    + (op.kind == OperationKind.READ ? "reading" : "writing")));
+        } else {
+            UringErrors.fail(op, -result, call);
+        }
+        finishSlot(op);
+    }
+
+    private void accepted(OperationRecord op, int slot, int result) {
+        if (result < 0) {
+            failed(op, result, "accept");
+            return;
+        }
+        UringHandle listener = handleOf(op);
+        UringHandle handle = new UringHandle(result, UringHandle.Kind.STREAM, listener.ipv6, null);
+        noDelay(handle);
+        op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+        op.result = new TcpSocket(loop(), handle);
+        finishSlot(op);
+    }
+
+    private void dialed(OperationRecord op, int result) {
+        if (result < 0) {
+            UringErrors.fail(op, -result, "connect to " + op.endpoint);
+            discardDial(op);
+        }
+        finishSlot(op);
+    }
+
+    private static void discardDial(OperationRecord op) {
+        if (op.result != null) {
+            try {
+                op.result.handle().close();
+            } catch (IOException ignored) {
+                // The dial failed; its half-made socket is of no use to anyone.
+            }
+            op.result = null;
+        }
+    }
+
+    private void transferred(OperationRecord op, int slot, int result) {
+        if (result < 0) {
+            failed(op, result, op.kind == OperationKind.RECV ? "recvmsg" : "sendmsg");
+            return;
+        }
+        boolean incoming = op.kind == OperationKind.RECV;
+        account(op, slot, result, incoming);
+        if (incoming && op.handle instanceof UdpSocket) {
+            op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+        }
+        if (Transfers.advance(op, result) || op.cancelRequested || op.timedOut) {
+            finishSlot(op);
+        } else {
+            submitTransfer(op, slot);
+        }
+    }
+
+    private void fileTransferred(OperationRecord op, int slot, int result) {
+        if (result < 0) {
+            failed(op, result, op.kind == OperationKind.READ ? "read" : "write");
+            return;
+        }
+        account(op, slot, result, op.kind == OperationKind.READ);
+        if (op.kind == OperationKind.WRITE && result == 0) {
+            op.fail(Failure.NO_SPACE, 0, new IOException("a write made no progress"));
+            finishSlot(op);
+            return;
+        }
+        if (Transfers.advance(op, result) || op.cancelRequested || op.timedOut) {
+            finishSlot(op);
+        } else {
+            submitFileTransfer(op, slot);
+        }
+    }
+
+    private void simple(OperationRecord op, int result) {
+        if (result < 0) {
+            if (op.kind == OperationKind.CLOSE && result == -UringErrors.EBADF) {
+                op.fail(Failure.CLOSED, UringErrors.EBADF, null);
+                finishSlot(op);
+                return;
+            }
+            failed(op, result, op.kind == OperationKind.POLL ? "poll" : "close");
+            return;
+        }
+        finishSlot(op);
+    }
+
+    private void writable(OperationRecord op, int result) {
+        if (result < 0) {
+            if (result == -UringErrors.ECANCELED && !op.handle.handle().isOpen()) {
+                op.fail(Failure.CLOSED, UringErrors.ECANCELED, null);
+                finishSlot(op);
+            } else if (result == -UringErrors.ECANCELED) {
+                op.fail(Failure.UNEXPECTED, UringErrors.ECANCELED, null);
+                finishSlot(op);
+            } else {
+                failed(op, result, "poll");
+            }
+            return;
+        }
+        sendfileStep(op);
+    }
+
+    private void opened(OperationRecord op, int result) {
+        if (result < 0) {
+            UringErrors.fail(op, -result, "open " + op.path);
+            finishSlot(op);
+            return;
+        }
+        Path resolved = (Path) op.backendData;
+        op.result = new FileHandle(loop(), new UringHandle(result, UringHandle.Kind.FILE, false, resolved));
+        finishSlot(op);
+    }
+
+    private void statted(OperationRecord op, int slot, int result) {
+        if (result < 0) {
+            failed(op, result, "statx");
+            return;
+        }
+        MemorySegment s = scratchOf(slot);
+        int mode = Short.toUnsignedInt(s.get(JAVA_SHORT, base(slot) + STATX + STATX_MODE_OFFSET)) & S_IFMT;
+        op.fileType = mode == S_IFREG ? FileType.REGULAR
+                : mode == S_IFDIR ? FileType.DIRECTORY
+                : mode == S_IFLNK ? FileType.SYMLINK
+                : FileType.OTHER;
+        op.fileSize = op.fileType == FileType.REGULAR ? s.get(JAVA_LONG, base(slot) + STATX + STATX_SIZE_OFFSET) : 0;
+        finishSlot(op);
+    }
+
+    // ---- the rest of the notifier ---------------------------------------------------------------------
+
+    @Override
+    public void wakeUp() {
+        if (!closed) {
+            Libc.write(eventFd, wakeWrite, 8);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ring.close();
+        Libc.close(eventFd);
+        arena.close();
+    }
+
+    @Override
+    public Handle createSocket(AddressFamily family, SocketProtocol protocol) throws IOException {
+        boolean ipv6 = family == AddressFamily.IPV6;
+        int type = (protocol == SocketProtocol.TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
+        int fd = Libc.socket(ipv6 ? AF_INET6 : AF_INET, type, 0);
+        if (fd < 0) {
+            throw UringErrors.exception("socket", fd);
+        }
+        return new UringHandle(fd, protocol == SocketProtocol.TCP ? UringHandle.Kind.LISTENER : UringHandle.Kind.DATAGRAM,
+                ipv6, null);
+    }
+
+    @Override
+    public Handle openFile(Handle dir, Path path, Set<FileFlag> flags, int permissions) throws IOException {
+        int directory = AT_FDCWD;
+        Path resolved = path;
+        if (dir != null && !path.isAbsolute()) {
+            UringHandle handle = (UringHandle) dir;
+            if (!handle.isOpen()) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            directory = handle.fd;
+            resolved = handle.path() != null ? handle.path().resolve(path) : path;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            int fd = Libc.openat(directory, call.allocateFrom(path.toString()), openFlags(flags), permissions);
+            if (fd < 0) {
+                throw UringErrors.exception("open " + resolved, fd);
+            }
+            return new UringHandle(fd, UringHandle.Kind.FILE, false, resolved);
+        }
+    }
+
+    @Override
+    public Handle associateSocket(NetworkChannel channel) throws IOException {
+        throw new IOException("the uring backend cannot adopt a JDK channel: the JDK does not expose its file "
+                + "descriptor; open the socket through the loop (listenTcp, dial, createSocket) instead");
+    }
+
+    @Override
+    public Handle associateFile(FileChannel channel) throws IOException {
+        throw new IOException("the uring backend cannot adopt a JDK FileChannel: the JDK does not expose its file "
+                + "descriptor; open the file through the loop (open, openSync) instead");
+    }
+}

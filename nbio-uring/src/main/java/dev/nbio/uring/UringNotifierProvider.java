@@ -1,0 +1,107 @@
+package dev.nbio.uring;
+
+import dev.nbio.spi.Availability;
+import dev.nbio.spi.LoopContext;
+import dev.nbio.spi.Notifier;
+import dev.nbio.spi.NotifierProvider;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.util.Locale;
+
+/**
+ * Provides the io_uring backend, named {@code uring}, on Linux kernels that allow it. The
+ * availability check sets up (and closes) a small ring, so it reports exactly what stops
+ * io_uring here: no such system call, a seccomp filter or sysctl that forbids it, too little
+ * locked memory, or native access that the JVM refuses.
+ */
+public final class UringNotifierProvider implements NotifierProvider {
+    /** The backend's name, for {@code -Dnbio.backend=uring}. */
+    public static final String NAME = "uring";
+    /** Submission queue size of each loop's ring. */
+    static final int ENTRIES = Integer.getInteger("nbio.uring.entries", 4096);
+
+    private volatile Availability availability;
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public UringNotifierProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Below {@code nio} until the backend passes the whole conformance suite. */
+    @Override
+    public int priority() {
+        return -10;
+    }
+
+    @Override
+    public boolean isNative() {
+        return true;
+    }
+
+    @Override
+    public Availability availability() {
+        Availability known = availability;
+        if (known == null) {
+            availability = known = probe();
+        }
+        return known;
+    }
+
+    private static Availability probe() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
+            return Availability.unavailable("io_uring is a Linux interface; this is " + os);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            Ring ring = Ring.open(8, SetupFlags.candidates(), arena);
+            ring.close();
+            return Availability.ok();
+        } catch (Ring.RingSetupException e) {
+            return Availability.unavailable(explain(e.errno));
+        } catch (IOException e) {
+            return Availability.unavailable("io_uring could not be set up: " + e.getMessage());
+        } catch (IllegalCallerException e) {
+            return Availability.unavailable("the JVM refuses native access to the nbio-uring module; run java with "
+                    + "--enable-native-access=ALL-UNNAMED (class path) or --enable-native-access=dev.nbio.uring: "
+                    + e.getMessage());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return Availability.unavailable("the C library could not be bound: " + e);
+        }
+    }
+
+    /** The reason io_uring_setup gave, in words a user can act on. */
+    static String explain(int errno) {
+        return switch (errno) {
+            case UringErrors.ENOSYS -> "io_uring_setup failed with ENOSYS: this kernel has no io_uring (before 5.1, "
+                    + "or built without CONFIG_IO_URING)";
+            case UringErrors.EPERM -> "io_uring_setup failed with EPERM: io_uring is forbidden here, by a seccomp "
+                    + "filter (Docker's default profile, Kubernetes RuntimeDefault) or by the sysctl "
+                    + "kernel.io_uring_disabled";
+            case UringErrors.ENOMEM -> "io_uring_setup failed with ENOMEM: the locked-memory limit (ulimit -l, "
+                    + "RLIMIT_MEMLOCK) is too low for the rings";
+            case UringErrors.EINVAL -> "io_uring_setup failed with EINVAL: the kernel is too old for the setup "
+                    + "flags nbio needs";
+            default -> "io_uring_setup failed: " + Libc.strerror(errno) + " (errno " + errno + ")";
+        };
+    }
+
+    @Override
+    public Notifier create(LoopContext context) throws IOException {
+        Availability state = availability();
+        if (!state.available()) {
+            throw new IOException(state.cause());
+        }
+        Arena arena = Arena.ofAuto();
+        Ring ring = Ring.open(ENTRIES, SetupFlags.candidates(), arena);
+        try {
+            return new UringNotifier(context, ring);
+        } catch (IOException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+}
