@@ -65,6 +65,8 @@ public final class Loop extends Preparations implements LoopContext {
     private final ReadyQueue deferred = new ReadyQueue();
     private final MpscUnboundedAtomicArrayQueue<OperationRecord> remote = new MpscUnboundedAtomicArrayQueue<>(256);
     private Notifier notifier;
+    /** The notifier runs timeouts and deadlines itself; the timer heap stays empty. */
+    private boolean keepsTime;
     private BiConsumer<Operation, Throwable> errorHandler = Loop::logCallbackError;
     private int references = 1;
     private final AtomicInteger queuedRemotely = new AtomicInteger();
@@ -83,6 +85,7 @@ public final class Loop extends Preparations implements LoopContext {
     static Loop start(NotifierProvider provider) throws IOException {
         Loop loop = new Loop(provider.name());
         loop.notifier = Objects.requireNonNull(provider.create(loop), "notifier");
+        loop.keepsTime = loop.notifier.keepsTime();
         return loop;
     }
 
@@ -395,13 +398,15 @@ public final class Loop extends Preparations implements LoopContext {
         op.state = State.PENDING;
         op.execTick = tickCount;
         waiting++;
-        if (op.timeoutNanos >= 0 && op.kind != OperationKind.NEXT_TICK) {
+        if (op.kind == OperationKind.NEXT_TICK) {
+            complete(op);
+            return;
+        }
+        if (op.timeoutNanos >= 0 && !keepsTime) {
             timers.add(op);
         }
-        switch (op.kind) {
-            case TIMEOUT -> { }
-            case NEXT_TICK -> complete(op);
-            default -> notifier.submit(op);
+        if (op.kind != OperationKind.TIMEOUT || keepsTime) {
+            notifier.submit(op);
         }
     }
 
@@ -445,7 +450,7 @@ public final class Loop extends Preparations implements LoopContext {
         waiting--;
         timers.remove(op);
         boolean released = true;
-        if (op.kind != OperationKind.TIMEOUT) {
+        if (op.kind != OperationKind.TIMEOUT || keepsTime) {
             op.cancelRequested = true;
             released = notifier.cancel(op);
         }

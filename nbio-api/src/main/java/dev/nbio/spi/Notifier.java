@@ -41,6 +41,21 @@ public interface Notifier extends AutoCloseable {
     boolean cancel(OperationRecord op);
 
     /**
+     * Whether this notifier keeps time itself. When true, {@code TIMEOUT} operations are
+     * submitted like any other and the notifier ends every operation that has a timeout at
+     * its deadline ({@link OperationRecord#deadlineNanos}, on the {@link System#nanoTime()}
+     * clock), reporting it through {@link LoopContext#complete} with
+     * {@link Failure#TIMEOUT}; a removed {@code TIMEOUT} operation is cancelled like the rest.
+     * The core then keeps no timer for this notifier's operations. When false (the default),
+     * the core's timer heap does it and calls {@link #cancel} at the deadline.
+     *
+     * @return true for a notifier with native timers (io_uring's linked timeouts)
+     */
+    default boolean keepsTime() {
+        return false;
+    }
+
+    /**
      * Waits up to {@code timeoutNanos} for completions and reports them through the context.
      *
      * @param timeoutNanos 0 to not block; {@code -1} to block until something happens
