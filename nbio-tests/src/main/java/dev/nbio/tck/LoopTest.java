@@ -1,7 +1,5 @@
 package dev.nbio.tck;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.nbio.BackendInfo;
 import dev.nbio.EventLoop;
 import java.io.IOException;
@@ -27,8 +25,6 @@ import org.junit.jupiter.params.Parameter;
 public abstract class LoopTest {
     /** How long a test may tick before it is declared stuck. */
     protected static final Duration LIMIT = Duration.ofSeconds(10);
-    /** The longest a single tick of {@link #tickUntil} blocks; a constant, so ticking allocates nothing. */
-    private static final Duration TICK = Duration.ofMillis(50);
 
     /** The backend under test, injected by JUnit. */
     @Parameter
@@ -37,7 +33,11 @@ public abstract class LoopTest {
     /** The loop of the test's thread, on {@link #backend}. */
     protected EventLoop loop;
 
-    /** Errors thrown by callbacks, collected by the loop's error handler. */
+    /**
+     * Errors thrown by callbacks, collected by the loop's error handler; the test fails after
+     * it ends unless this is empty, so an assertion made inside a callback counts. A test
+     * that makes a callback throw on purpose clears it once it has checked what was thrown.
+     */
     protected final List<Throwable> callbackErrors = new ArrayList<>();
 
     /** For subclasses. */
@@ -51,6 +51,16 @@ public abstract class LoopTest {
         Assumptions.assumeTrue(info.available(), () -> "backend " + backend + " is unavailable here: " + info.cause());
         loop = EventLoop.acquire(backend);
         loop.errorHandler((op, error) -> callbackErrors.add(error));
+    }
+
+    /** Fails the test when a callback threw, with the first error as the cause. */
+    @AfterEach
+    void noCallbackThrew() {
+        if (!callbackErrors.isEmpty()) {
+            AssertionError failure = new AssertionError("callbacks threw: " + callbackErrors, callbackErrors.get(0));
+            callbackErrors.stream().skip(1).forEach(failure::addSuppressed);
+            throw failure;
+        }
     }
 
     /** Releases the loop completely, so every test starts with a fresh one. */
@@ -76,21 +86,14 @@ public abstract class LoopTest {
      * @param condition what to wait for
      */
     protected void tickUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("condition not reached within " + LIMIT + " on backend " + backend
-                        + " (" + loop.numWaiting() + " operations waiting)");
-            }
-            loop.tick(TICK);
-        }
+        Ticking.tickUntil(loop, condition);
     }
 
     /**
      * Runs the loop until no operation is waiting; fails the test after {@link #LIMIT}.
      */
     protected void runToCompletion() {
-        tickUntil(() -> loop.numWaiting() == 0);
+        Ticking.runToCompletion(loop);
     }
 
     /**

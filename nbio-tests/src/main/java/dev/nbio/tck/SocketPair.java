@@ -8,7 +8,6 @@ import dev.nbio.Operation;
 import dev.nbio.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 
 /**
  * A connected TCP pair on one loop, made through the loop's own accept and dial: the
@@ -20,8 +19,6 @@ import java.time.Duration;
  * @param client   the dialed connection
  */
 public record SocketPair(TcpSocket listener, TcpSocket server, TcpSocket client) implements AutoCloseable {
-    private static final Duration TICK = Duration.ofMillis(50);
-
     /**
      * Listens on {@code address}, dials it and ticks {@code loop} until both sides are
      * connected; fails the test if that takes longer than {@link LoopTest#LIMIT}.
@@ -43,10 +40,7 @@ public record SocketPair(TcpSocket listener, TcpSocket server, TcpSocket client)
             assertFalse(op.failed(), () -> "dial failed: " + op.error());
             sides[1] = op.dial().socket();
         });
-        long deadline = System.nanoTime() + LoopTest.LIMIT.toNanos();
-        while ((sides[0] == null || sides[1] == null) && System.nanoTime() - deadline < 0) {
-            loop.tick(TICK);
-        }
+        Ticking.tickAtMost(loop, LoopTest.LIMIT, () -> sides[0] != null && sides[1] != null);
         assertNotNull(sides[0], "no connection accepted within " + LoopTest.LIMIT);
         assertNotNull(sides[1], "dial did not complete within " + LoopTest.LIMIT);
         return new SocketPair(listener, sides[0], sides[1]);
@@ -55,16 +49,8 @@ public record SocketPair(TcpSocket listener, TcpSocket server, TcpSocket client)
     /** Closes the three sockets synchronously, ignoring those already closed. */
     @Override
     public void close() {
-        closeQuietly(client);
-        closeQuietly(server);
-        closeQuietly(listener);
-    }
-
-    private static void closeQuietly(TcpSocket socket) {
-        try {
-            socket.handle().close();
-        } catch (IOException | RuntimeException ignored) {
-            // the test is over; a socket that is already closed or fails to close changes nothing
-        }
+        OpenHandles.closeNow(client);
+        OpenHandles.closeNow(server);
+        OpenHandles.closeNow(listener);
     }
 }

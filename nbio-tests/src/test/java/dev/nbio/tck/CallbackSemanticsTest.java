@@ -1,9 +1,9 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.OpenHandles.closeNow;
 import static dev.nbio.tck.SemanticsChecks.assertThrowsMentioning;
-import static dev.nbio.tck.SemanticsChecks.closeNow;
 import static dev.nbio.tck.SemanticsChecks.leaveBytesWaitingAtServer;
-import static dev.nbio.tck.SemanticsChecks.tickFor;
+import static dev.nbio.tck.Ticking.tickFor;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +19,7 @@ import dev.nbio.OperationKind;
 import dev.nbio.RecvError;
 import dev.nbio.TcpSocket;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ class CallbackSemanticsTest extends LoopTest {
             calls.merge(what, 1, Integer::sum);
             failed.put(what, op.failed());
         };
-        InetSocketAddress refusing = closedPort();
+        InetSocketAddress refusing = SocketTestKit.closedPort(InetAddress.getLoopbackAddress());
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             FileHandle file = fileWith(HELLO);
             loop.nextTick("nextTick", count);
@@ -164,14 +165,6 @@ class CallbackSemanticsTest extends LoopTest {
 
     /** The attachment-form callback used to count calls by name. */
     private interface AttachedCounter extends AttachmentCallback<String> {
-    }
-
-    /** A loopback address nobody listens on: a listener's port, just closed. */
-    private InetSocketAddress closedPort() throws IOException {
-        TcpSocket listener = loop.listenTcp(loopback());
-        InetSocketAddress address = listener.localAddress();
-        listener.handle().close();
-        return address;
     }
 
     @Test

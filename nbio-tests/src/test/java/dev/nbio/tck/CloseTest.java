@@ -1,13 +1,12 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Bytes.random;
 import static dev.nbio.tck.FileSuiteSupport.descriptorsOn;
-import static dev.nbio.tck.FileSuiteSupport.pattern;
 import static dev.nbio.tck.FileSuiteSupport.real;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.AcceptError;
 import dev.nbio.CloseError;
@@ -30,11 +29,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,33 +48,18 @@ class CloseTest extends LoopTest {
     Path dir;
 
     /** Handles to close synchronously after the test, whatever it left open. */
-    private final List<IoHandle> handles = new ArrayList<>();
-    private final List<SocketPair> pairs = new ArrayList<>();
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertTrue(callbackErrors.isEmpty(), () -> "a callback threw: " + callbackErrors);
-    }
-
-    @AfterEach
-    void closeLeftovers() throws IOException {
-        pairs.forEach(SocketPair::close);
-        for (IoHandle handle : handles) {
-            if (handle.isOpen()) {
-                handle.handle().close();
-            }
-        }
-    }
+    @RegisterExtension
+    final OpenHandles handles = new OpenHandles();
 
     // ---- closing -------------------------------------------------------------------------------
 
     @Test
     void closingAFileCallsBackOnceAndReleasesIt() throws IOException {
-        Path path = real(Files.write(dir.resolve("close-me.bin"), pattern(10)));
+        Path path = real(Files.write(dir.resolve("close-me.bin"), random(10)));
         FileHandle file = openFile(path);
         assertEquals(1, descriptorsOn(path));
 
-        FileSuiteOutcome close = close(file);
+        Outcome close = close(file);
 
         close.assertSucceeded(OperationKind.CLOSE);
         assertFalse(file.isOpen());
@@ -87,7 +69,8 @@ class CloseTest extends LoopTest {
     @Test
     void closingADirectoryHandleCallsBackOnce() throws IOException {
         Path sub = real(Files.createDirectory(dir.resolve("close-dir")));
-        FileHandle directory = track(loop.openSync(null, sub, EnumSet.of(FileFlag.READ), Permissions.DEFAULT_DIRECTORY));
+        FileHandle directory = handles.track(
+                loop.openSync(null, sub, EnumSet.of(FileFlag.READ), Permissions.DEFAULT_DIRECTORY));
 
         close(directory).assertSucceeded(OperationKind.CLOSE);
 
@@ -99,49 +82,49 @@ class CloseTest extends LoopTest {
     void closingATcpConnectionCallsBackOnceAndThePeerSeesTheEnd() throws IOException {
         SocketPair pair = pair();
 
-        FileSuiteOutcome close = close(pair.client());
+        Outcome close = close(pair.client());
 
         close.assertSucceeded(OperationKind.CLOSE);
         assertFalse(pair.client().isOpen());
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        loop.recv(pair.server(), ByteBuffer.allocate(16), recv.callback());
+        Recorder<Outcome> recv = Recorder.outcomes();
+        loop.recv(pair.server(), ByteBuffer.allocate(16), recv);
         finish(recv);
-        recv.assertSucceeded(OperationKind.RECV);
-        assertEquals(0, recv.bytes, "the peer of a closed connection receives 0 bytes");
+        recv.only().assertSucceeded(OperationKind.RECV);
+        assertEquals(0, recv.only().bytes(), "the peer of a closed connection receives 0 bytes");
     }
 
     @Test
     void closingAUdpSocketCallsBackOnceAndFreesItsPort() throws IOException {
-        UdpSocket socket = track(loop.bindUdp(loopback()));
+        UdpSocket socket = handles.track(loop.bindUdp(loopback()));
         InetSocketAddress address = addressOf(socket);
 
-        FileSuiteOutcome close = close(socket);
+        Outcome close = close(socket);
 
         close.assertSucceeded(OperationKind.CLOSE);
         assertFalse(socket.isOpen());
-        UdpSocket again = track(loop.bindUdp(address));
+        UdpSocket again = handles.track(loop.bindUdp(address));
         assertEquals(address, addressOf(again), "the port of the closed socket could not be bound again");
     }
 
     @Test
     void closingAListenerCallsBackOnceAndFreesItsPort() throws IOException {
-        TcpSocket listener = track(loop.listenTcp(loopback()));
+        TcpSocket listener = handles.track(loop.listenTcp(loopback()));
         InetSocketAddress address = addressOf(listener);
 
-        FileSuiteOutcome close = close(listener);
+        Outcome close = close(listener);
 
         close.assertSucceeded(OperationKind.CLOSE);
         assertFalse(listener.isOpen());
         // Two sockets cannot listen on one port even with SO_REUSEADDR, so this shows the first is gone.
-        TcpSocket again = track(loop.listenTcp(address));
+        TcpSocket again = handles.track(loop.listenTcp(address));
         assertEquals(address, addressOf(again));
     }
 
     @Test
     void closeWithoutACallbackStillCloses() throws IOException {
-        Path path = real(Files.write(dir.resolve("quiet.bin"), pattern(10)));
+        Path path = real(Files.write(dir.resolve("quiet.bin"), random(10)));
         FileHandle file = openFile(path);
-        UdpSocket socket = track(loop.bindUdp(loopback()));
+        UdpSocket socket = handles.track(loop.bindUdp(loopback()));
 
         Operation fileClose = loop.close(file);
         Operation socketClose = loop.close(socket);
@@ -156,17 +139,17 @@ class CloseTest extends LoopTest {
 
     @Test
     void theAttachmentFormOfCloseHandsOverItsAttachment() throws IOException {
-        TcpSocket listener = track(loop.listenTcp(loopback()));
+        TcpSocket listener = handles.track(loop.listenTcp(loopback()));
         Object tag = new Object();
-        FileSuiteOutcome close = new FileSuiteOutcome();
+        Recorder<Outcome> close = Recorder.outcomes();
 
         loop.close(listener, tag, close.attachmentCallback());
-        assertFalse(close.done(), "the close's callback ran synchronously");
+        assertFalse(close.called(), "the close's callback ran synchronously");
         finish(close);
 
-        close.assertSucceeded(OperationKind.CLOSE);
-        assertSame(tag, close.handedAttachment);
-        assertSame(tag, close.attachment);
+        close.only().assertSucceeded(OperationKind.CLOSE);
+        assertSame(tag, close.only().handedAttachment());
+        assertSame(tag, close.only().attachment());
         assertFalse(listener.isOpen());
     }
 
@@ -174,10 +157,10 @@ class CloseTest extends LoopTest {
 
     @Test
     void closingAFileTwiceSaysClosedTheSecondTime() throws IOException {
-        FileHandle file = openFile(real(Files.write(dir.resolve("twice.bin"), pattern(10))));
+        FileHandle file = openFile(real(Files.write(dir.resolve("twice.bin"), random(10))));
 
         close(file).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome second = close(file);
+        Outcome second = close(file);
 
         second.assertFailedWith(CloseError.CLOSED);
         assertFalse(file.isOpen());
@@ -186,16 +169,16 @@ class CloseTest extends LoopTest {
     @Test
     void closingASocketTwiceAtOnceClosesItOnceAndSaysClosedOnce() throws IOException {
         SocketPair pair = pair();
-        FileSuiteOutcome first = new FileSuiteOutcome();
-        FileSuiteOutcome second = new FileSuiteOutcome();
+        Recorder<Outcome> first = Recorder.outcomes();
+        Recorder<Outcome> second = Recorder.outcomes();
 
-        loop.close(pair.client(), first.callback());
-        loop.close(pair.client(), second.callback());
-        tickUntil(() -> first.done() && second.done());
+        loop.close(pair.client(), first);
+        loop.close(pair.client(), second);
+        tickUntil(() -> first.called() && second.called());
         runToCompletion();
 
-        first.assertSucceeded(OperationKind.CLOSE);
-        second.assertFailedWith(CloseError.CLOSED);
+        first.only().assertSucceeded(OperationKind.CLOSE);
+        second.only().assertFailedWith(CloseError.CLOSED);
         assertFalse(pair.client().isOpen());
     }
 
@@ -203,26 +186,27 @@ class CloseTest extends LoopTest {
 
     @Test
     void fileOperationsAfterCloseFailWithClosed() throws IOException {
-        Path path = real(Files.write(dir.resolve("after-close.bin"), pattern(10)));
-        FileHandle file = track(loop.openSync(null, path, EnumSet.of(FileFlag.READ, FileFlag.WRITE), Permissions.DEFAULT_FILE));
+        Path path = real(Files.write(dir.resolve("after-close.bin"), random(10)));
+        FileHandle file = handles.track(
+                loop.openSync(null, path, EnumSet.of(FileFlag.READ, FileFlag.WRITE), Permissions.DEFAULT_FILE));
         close(file).assertSucceeded(OperationKind.CLOSE);
         ByteBuffer in = ByteBuffer.allocate(10);
-        ByteBuffer out = ByteBuffer.wrap(pattern(4));
-        FileSuiteOutcome read = new FileSuiteOutcome();
-        FileSuiteOutcome write = new FileSuiteOutcome();
-        FileSuiteOutcome stat = new FileSuiteOutcome();
+        ByteBuffer out = ByteBuffer.wrap(random(4));
+        Recorder<Outcome> read = Recorder.outcomes();
+        Recorder<Outcome> write = Recorder.outcomes();
+        Recorder<Outcome> stat = Recorder.outcomes();
 
-        loop.read(file, 0, in, read.callback());
-        loop.write(file, 0, out, write.callback());
-        loop.stat(file, stat.callback());
-        assertFalse(read.done() || write.done() || stat.done(), "a callback ran synchronously");
+        loop.read(file, 0, in, read);
+        loop.write(file, 0, out, write);
+        loop.stat(file, stat);
+        assertFalse(read.called() || write.called() || stat.called(), "a callback ran synchronously");
         runToCompletion();
 
-        read.assertFailedWith(ReadError.CLOSED);
-        write.assertFailedWith(WriteError.CLOSED);
-        stat.assertFailedWith(StatError.CLOSED);
-        assertEquals(0, read.bytes);
-        assertEquals(0, write.bytes);
+        read.only().assertFailedWith(ReadError.CLOSED);
+        write.only().assertFailedWith(WriteError.CLOSED);
+        stat.only().assertFailedWith(StatError.CLOSED);
+        assertEquals(0, read.only().bytes());
+        assertEquals(0, write.only().bytes());
         assertEquals(0, in.position(), "a read on a closed file filled its buffer");
         assertEquals(0, out.position(), "a write on a closed file consumed its buffer");
     }
@@ -231,48 +215,48 @@ class CloseTest extends LoopTest {
     void tcpOperationsAfterCloseFailWithClosed() throws IOException {
         SocketPair pair = pair();
         close(pair.client()).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        FileSuiteOutcome send = new FileSuiteOutcome();
+        Recorder<Outcome> recv = Recorder.outcomes();
+        Recorder<Outcome> send = Recorder.outcomes();
 
-        loop.recv(pair.client(), ByteBuffer.allocate(16), recv.callback());
-        loop.send(pair.client(), ByteBuffer.wrap(pattern(16)), send.callback());
-        assertFalse(recv.done() || send.done(), "a callback ran synchronously");
+        loop.recv(pair.client(), ByteBuffer.allocate(16), recv);
+        loop.send(pair.client(), ByteBuffer.wrap(random(16)), send);
+        assertFalse(recv.called() || send.called(), "a callback ran synchronously");
         runToCompletion();
 
-        recv.assertFailedWith(RecvError.CLOSED);
-        send.assertFailedWith(SendError.CLOSED);
-        assertEquals(0, recv.bytes);
-        assertEquals(0, send.bytes);
+        recv.only().assertFailedWith(RecvError.CLOSED);
+        send.only().assertFailedWith(SendError.CLOSED);
+        assertEquals(0, recv.only().bytes());
+        assertEquals(0, send.only().bytes());
     }
 
     @Test
     void udpOperationsAfterCloseFailWithClosed() throws IOException {
-        UdpSocket socket = track(loop.bindUdp(loopback()));
-        UdpSocket peer = track(loop.bindUdp(loopback()));
+        UdpSocket socket = handles.track(loop.bindUdp(loopback()));
+        UdpSocket peer = handles.track(loop.bindUdp(loopback()));
         close(socket).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        FileSuiteOutcome send = new FileSuiteOutcome();
+        Recorder<Outcome> recv = Recorder.outcomes();
+        Recorder<Outcome> send = Recorder.outcomes();
 
-        loop.recv(socket, ByteBuffer.allocate(16), recv.callback());
-        loop.sendTo(socket, ByteBuffer.wrap(pattern(16)), addressOf(peer), send.callback());
+        loop.recv(socket, ByteBuffer.allocate(16), recv);
+        loop.sendTo(socket, ByteBuffer.wrap(random(16)), addressOf(peer), send);
         runToCompletion();
 
-        recv.assertFailedWith(RecvError.CLOSED);
-        send.assertFailedWith(SendError.CLOSED);
+        recv.only().assertFailedWith(RecvError.CLOSED);
+        send.only().assertFailedWith(SendError.CLOSED);
     }
 
     @Test
     void acceptAfterCloseFailsWithClosed() throws IOException {
-        TcpSocket listener = track(loop.listenTcp(loopback()));
+        TcpSocket listener = handles.track(loop.listenTcp(loopback()));
         close(listener).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome accept = new FileSuiteOutcome();
+        Recorder<Outcome> accept = Recorder.outcomes();
 
-        loop.accept(listener, accept.callback());
-        assertFalse(accept.done(), "the accept's callback ran synchronously");
+        loop.accept(listener, accept);
+        assertFalse(accept.called(), "the accept's callback ran synchronously");
         runToCompletion();
 
-        accept.assertFailedWith(AcceptError.CLOSED);
-        assertNull(accept.socket);
+        accept.only().assertFailedWith(AcceptError.CLOSED);
+        assertNull(accept.only().socket());
     }
 
     // ---- operations pending at the close --------------------------------------------------------
@@ -280,110 +264,103 @@ class CloseTest extends LoopTest {
     @Test
     void closingATcpSocketEndsItsPendingRecvWithClosed() throws IOException {
         SocketPair pair = pair();
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        loop.recv(pair.server(), ByteBuffer.allocate(16), recv.callback());
+        Recorder<Outcome> recv = Recorder.outcomes();
+        loop.recv(pair.server(), ByteBuffer.allocate(16), recv);
         loop.tick(Duration.ZERO);
-        assertFalse(recv.done(), "the recv completed with nothing sent");
+        assertFalse(recv.called(), "the recv completed with nothing sent");
 
-        FileSuiteOutcome close = close(pair.server());
+        Outcome close = close(pair.server());
 
         close.assertSucceeded(OperationKind.CLOSE);
-        recv.assertFailedWith(RecvError.CLOSED);
-        assertEquals(0, recv.bytes);
+        recv.only().assertFailedWith(RecvError.CLOSED);
+        assertEquals(0, recv.only().bytes());
         assertEquals(0, loop.numWaiting());
     }
 
     @Test
     void aPendingRecvEndedByCloseDoesNotCallBackAgainWhenItsTimeoutPasses() throws IOException {
         SocketPair pair = pair();
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        loop.recv(pair.server(), ByteBuffer.allocate(16), false, Duration.ofMillis(60), recv.callback());
+        Recorder<Outcome> recv = Recorder.outcomes();
+        loop.recv(pair.server(), ByteBuffer.allocate(16), false, Duration.ofMillis(60), recv);
 
         close(pair.server()).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome afterTheTimeout = new FileSuiteOutcome();
-        loop.timeout(Duration.ofMillis(120), afterTheTimeout.callback());
+        Recorder<Outcome> afterTheTimeout = Recorder.outcomes();
+        loop.timeout(Duration.ofMillis(120), afterTheTimeout);
         finish(afterTheTimeout);
 
-        recv.assertFailedWith(RecvError.CLOSED);
+        recv.only().assertFailedWith(RecvError.CLOSED);
     }
 
     @Test
     void closingAUdpSocketEndsItsPendingRecvWithClosed() throws IOException {
-        UdpSocket socket = track(loop.bindUdp(loopback()));
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        loop.recv(socket, ByteBuffer.allocate(16), recv.callback());
+        UdpSocket socket = handles.track(loop.bindUdp(loopback()));
+        Recorder<Outcome> recv = Recorder.outcomes();
+        loop.recv(socket, ByteBuffer.allocate(16), recv);
         loop.tick(Duration.ZERO);
-        assertFalse(recv.done(), "the recv completed with nothing sent");
+        assertFalse(recv.called(), "the recv completed with nothing sent");
 
         close(socket).assertSucceeded(OperationKind.CLOSE);
 
-        recv.assertFailedWith(RecvError.CLOSED);
-        assertNull(recv.source, "a failed receive has no source");
+        recv.only().assertFailedWith(RecvError.CLOSED);
+        assertNull(recv.only().source(), "a failed receive has no source");
     }
 
     @Test
     void closingAListenerEndsItsPendingAcceptWithClosed() throws IOException {
-        TcpSocket listener = track(loop.listenTcp(loopback()));
-        FileSuiteOutcome accept = new FileSuiteOutcome();
-        loop.accept(listener, accept.callback());
+        TcpSocket listener = handles.track(loop.listenTcp(loopback()));
+        Recorder<Outcome> accept = Recorder.outcomes();
+        loop.accept(listener, accept);
         loop.tick(Duration.ZERO);
-        assertFalse(accept.done(), "the accept completed with nobody dialing");
+        assertFalse(accept.called(), "the accept completed with nobody dialing");
 
         close(listener).assertSucceeded(OperationKind.CLOSE);
 
-        accept.assertFailedWith(AcceptError.CLOSED);
-        assertNull(accept.socket);
+        accept.only().assertFailedWith(AcceptError.CLOSED);
+        assertNull(accept.only().socket());
     }
 
     @Test
     void aRecvRemovedBeforeTheCloseNeverCallsBack() throws IOException {
         SocketPair pair = pair();
-        FileSuiteOutcome recv = new FileSuiteOutcome();
-        Operation pending = loop.recv(pair.server(), ByteBuffer.allocate(16), recv.callback());
+        Recorder<Outcome> recv = Recorder.outcomes();
+        Operation pending = loop.recv(pair.server(), ByteBuffer.allocate(16), recv);
 
         loop.remove(pending);
         close(pair.server()).assertSucceeded(OperationKind.CLOSE);
-        FileSuiteOutcome later = new FileSuiteOutcome();
-        loop.timeout(Duration.ofMillis(20), later.callback());
+        Recorder<Outcome> later = Recorder.outcomes();
+        loop.timeout(Duration.ofMillis(20), later);
         finish(later);
 
-        assertEquals(0, recv.calls, "a removed recv called back when its socket was closed");
+        assertEquals(0, recv.count(), "a removed recv called back when its socket was closed");
         assertEquals(0, loop.numWaiting());
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private <H extends IoHandle> H track(H handle) {
-        handles.add(handle);
-        return handle;
-    }
-
     private SocketPair pair() throws IOException {
         SocketPair pair = SocketPair.open(loop, loopback());
-        pairs.add(pair);
+        handles.track(pair.listener());
+        handles.track(pair.server());
+        handles.track(pair.client());
         return pair;
     }
 
     private FileHandle openFile(Path path) {
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(null, path, EnumSet.of(FileFlag.READ), Permissions.DEFAULT_FILE, open.callback());
-        finish(open);
-        open.assertSucceeded(OperationKind.OPEN);
-        return track(open.file);
+        return handles.track(
+                FileSuiteSupport.openOk(loop, null, path, EnumSet.of(FileFlag.READ), Permissions.DEFAULT_FILE));
     }
 
     /** Closes a handle, checking the callback is not run synchronously, and waits until nothing is left waiting. */
-    private FileSuiteOutcome close(IoHandle handle) {
-        FileSuiteOutcome close = new FileSuiteOutcome();
-        Operation op = loop.close(handle, close.callback());
+    private Outcome close(IoHandle handle) {
+        Recorder<Outcome> close = Recorder.outcomes();
+        Operation op = loop.close(handle, close);
         assertEquals(OperationKind.CLOSE, op.kind());
-        assertFalse(close.done(), "the close's callback ran synchronously");
-        finish(close);
-        return close;
+        assertFalse(close.called(), "the close's callback ran synchronously");
+        return finish(close);
     }
 
-    private void finish(FileSuiteOutcome outcome) {
-        tickUntil(outcome::done);
-        runToCompletion();
+    /** Ticks until the callback ran and no operation is left waiting, so a second callback would show up. */
+    private Outcome finish(Recorder<Outcome> recorder) {
+        return FileSuiteSupport.finish(loop, recorder);
     }
 }

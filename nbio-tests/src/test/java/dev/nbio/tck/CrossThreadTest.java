@@ -1,8 +1,8 @@
 package dev.nbio.tck;
 
-import static dev.nbio.tck.SemanticsChecks.onOtherThread;
-import static dev.nbio.tck.SemanticsChecks.runOnOtherThread;
-import static dev.nbio.tck.SemanticsChecks.tickFor;
+import static dev.nbio.tck.OtherThreads.onOtherThread;
+import static dev.nbio.tck.OtherThreads.runOnOtherThread;
+import static dev.nbio.tck.Ticking.tickFor;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nbio.Callback;
 import dev.nbio.Operation;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -34,25 +33,20 @@ class CrossThreadTest extends LoopTest {
     /** How soon a woken tick must return: well before {@link #LONG_TICK}, with room for a slow machine. */
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
 
-    /** Records the threads its callback runs on. */
-    private static final class ThreadRecorder implements Callback {
-        final List<Thread> threads = new ArrayList<>();
-
-        @Override
-        public void onComplete(Operation op) {
-            threads.add(Thread.currentThread());
-        }
+    /** A callback that records the threads it runs on. */
+    private static Recorder<Thread> threadRecorder() {
+        return Recorder.of(op -> Thread.currentThread());
     }
 
     @Test
     void anOperationPreparedOnTheLoopThreadCanBeExecutedFromAnother() throws Exception {
-        ThreadRecorder callback = new ThreadRecorder();
+        Recorder<Thread> callback = threadRecorder();
         Operation timeout = loop.prepTimeout(Duration.ZERO, callback);
         Operation returned = onOtherThread("worker", () -> loop.exec(timeout));
         assertSame(timeout, returned);
-        tickUntil(() -> !callback.threads.isEmpty());
+        tickUntil(callback::called);
         tickFor(loop, Duration.ofMillis(20));
-        assertEquals(List.of(loop.thread()), callback.threads, "the callback runs once, on the loop's thread");
+        assertEquals(List.of(loop.thread()), callback.calls(), "the callback runs once, on the loop's thread");
     }
 
     @Test
@@ -72,8 +66,8 @@ class CrossThreadTest extends LoopTest {
     void operationMethodsCalledFromAnotherThreadRunOnTheLoopThread() throws Exception {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             byte[] message = "from a worker".getBytes(US_ASCII);
-            ThreadRecorder sent = new ThreadRecorder();
-            ThreadRecorder ticked = new ThreadRecorder();
+            Recorder<Thread> sent = threadRecorder();
+            Recorder<Thread> ticked = threadRecorder();
             runOnOtherThread("worker", () -> {
                 loop.send(pair.client(), ByteBuffer.wrap(message), sent);
                 loop.nextTick(ticked);
@@ -81,10 +75,10 @@ class CrossThreadTest extends LoopTest {
             ByteBuffer received = ByteBuffer.allocate(message.length);
             boolean[] done = {false};
             loop.recv(pair.server(), received, true, null, op -> done[0] = !op.failed());
-            tickUntil(() -> done[0] && !sent.threads.isEmpty() && !ticked.threads.isEmpty());
+            tickUntil(() -> done[0] && sent.called() && ticked.called());
             assertArrayEquals(message, received.array());
-            assertEquals(List.of(loop.thread()), sent.threads);
-            assertEquals(List.of(loop.thread()), ticked.threads);
+            assertEquals(List.of(loop.thread()), sent.calls());
+            assertEquals(List.of(loop.thread()), ticked.calls());
         }
     }
 
@@ -97,46 +91,46 @@ class CrossThreadTest extends LoopTest {
 
     @Test
     void runDoesNotReturnBeforeOperationsQueuedFromOtherThreadsFinish() throws Exception {
-        ThreadRecorder timedOut = new ThreadRecorder();
-        ThreadRecorder ticked = new ThreadRecorder();
+        Recorder<Thread> timedOut = threadRecorder();
+        Recorder<Thread> ticked = threadRecorder();
         runOnOtherThread("worker", () -> {
             loop.timeout(Duration.ofMillis(20), timedOut);
             loop.nextTick(ticked);
         });
         loop.run();
-        assertEquals(List.of(loop.thread()), ticked.threads, "run() returned before the queued nextTick ran");
-        assertEquals(List.of(loop.thread()), timedOut.threads, "run() returned before the queued timeout ran");
+        assertEquals(List.of(loop.thread()), ticked.calls(), "run() returned before the queued nextTick ran");
+        assertEquals(List.of(loop.thread()), timedOut.calls(), "run() returned before the queued timeout ran");
         assertEquals(0, loop.numWaiting());
     }
 
     @Test
     void anOperationQueuedFromAnotherThreadCanBeRemovedBeforeItStarts() throws Exception {
-        ThreadRecorder callback = new ThreadRecorder();
+        Recorder<Thread> callback = threadRecorder();
         Operation timeout = loop.prepTimeout(Duration.ZERO, callback);
         runOnOtherThread("worker", () -> loop.exec(timeout));
         loop.remove(timeout);
         assertEquals(0, loop.numWaiting());
         tickFor(loop, Duration.ofMillis(50));
-        assertEquals(List.of(), callback.threads, "the removed operation called back");
+        assertEquals(List.of(), callback.calls(), "the removed operation called back");
         assertEquals(0, loop.numWaiting());
     }
 
     @Test
     void anOperationPreparedAndQueuedByAnotherThreadCanBeRemovedBeforeItStarts() throws Exception {
-        ThreadRecorder callback = new ThreadRecorder();
+        Recorder<Thread> callback = threadRecorder();
         Operation nextTick = onOtherThread("worker", () -> loop.nextTick(callback));
         loop.remove(nextTick);
         tickFor(loop, Duration.ofMillis(50));
-        assertEquals(List.of(), callback.threads, "the removed operation called back");
+        assertEquals(List.of(), callback.calls(), "the removed operation called back");
         assertEquals(0, loop.numWaiting());
     }
 
     @Test
     void execWithoutWakeUpStillRunsInALaterTick() throws Exception {
-        ThreadRecorder callback = new ThreadRecorder();
+        Recorder<Thread> callback = threadRecorder();
         runOnOtherThread("worker", () -> loop.exec(loop.prepNextTick(callback), false));
-        tickUntil(() -> !callback.threads.isEmpty());
-        assertEquals(List.of(loop.thread()), callback.threads);
+        tickUntil(callback::called);
+        assertEquals(List.of(loop.thread()), callback.calls());
     }
 
     @Test
@@ -146,10 +140,10 @@ class CrossThreadTest extends LoopTest {
 
     @Test
     void execWithWakeUpFromAnotherThreadEndsABlockedTickPromptly() throws Exception {
-        ThreadRecorder callback = new ThreadRecorder();
+        Recorder<Thread> callback = threadRecorder();
         assertEndsABlockedTickPromptly(() -> loop.exec(loop.prepNextTick(callback), true));
-        tickUntil(() -> !callback.threads.isEmpty());
-        assertEquals(List.of(loop.thread()), callback.threads);
+        tickUntil(callback::called);
+        assertEquals(List.of(loop.thread()), callback.calls());
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.OpenHandles.closeNow;
+import static dev.nbio.tck.OtherThreads.runOnOtherThread;
 import static dev.nbio.tck.SemanticsChecks.assertThrowsMentioning;
-import static dev.nbio.tck.SemanticsChecks.closeNow;
-import static dev.nbio.tck.SemanticsChecks.runOnOtherThread;
-import static dev.nbio.tck.SemanticsChecks.tickFor;
+import static dev.nbio.tck.Ticking.tickFor;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,16 +16,15 @@ import dev.nbio.Operation;
 import dev.nbio.OperationKind;
 import dev.nbio.RecvError;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,7 +171,7 @@ class DetachTest extends LoopTest {
             assertEquals(HELLO.length, sendfile.sendfile().sent());
 
             loop.exec(sendfile);
-            tickAtMost(Duration.ofSeconds(1), () -> calls[0] == 2);
+            Ticking.tickAtMost(loop, Duration.ofSeconds(1), () -> calls[0] == 2);
             assertEquals(2, calls[0], "the re-executed sendfile did not finish within 1 s");
             assertFalse(sendfile.failed(), () -> "second sendfile failed: " + sendfile.error());
             assertEquals(HELLO.length, sendfile.sendfile().sent());
@@ -185,14 +184,6 @@ class DetachTest extends LoopTest {
             tickUntil(() -> received[0]);
             assertEquals("hellohello", new String(both.array(), 0, both.position(), US_ASCII));
             closeNow(file);
-        }
-    }
-
-    /** Ticks until the condition holds or {@code limit} passed, whichever is first. */
-    private void tickAtMost(Duration limit, BooleanSupplier condition) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean() && end - System.nanoTime() > 0) {
-            loop.tick(Duration.ofMillis(10));
         }
     }
 
@@ -230,7 +221,7 @@ class DetachTest extends LoopTest {
             assertEquals(1, nextTickCalls[0], "the late read completed the operation that reused its record");
             assertEquals(0, loop.numWaiting());
         } finally {
-            opened.forEach(SemanticsChecks::closeNow);
+            opened.forEach(OpenHandles::closeNow);
             closeNow(data);
         }
     }

@@ -1,7 +1,8 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Bytes.random;
 import static dev.nbio.tck.FileSuiteSupport.descriptorsOn;
-import static dev.nbio.tck.FileSuiteSupport.pattern;
+import static dev.nbio.tck.FileSuiteSupport.finish;
 import static dev.nbio.tck.FileSuiteSupport.real;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +23,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,34 +46,21 @@ class FileRemovalTest extends LoopTest {
     @TempDir
     Path dir;
 
-    private final List<FileHandle> opened = new ArrayList<>();
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertTrue(callbackErrors.isEmpty(), () -> "a callback threw: " + callbackErrors);
-    }
-
-    @AfterEach
-    void closeOpenedFiles() throws IOException {
-        for (FileHandle file : opened) {
-            if (file.isOpen()) {
-                file.handle().close();
-            }
-        }
-    }
+    @RegisterExtension
+    final OpenHandles opened = new OpenHandles();
 
     @Test
     void aRemovedOpenNeverCallsBackAndLeavesNoFileOpen() throws IOException {
-        Path path = real(Files.write(dir.resolve("opened-then-removed.bin"), pattern(100)));
-        FileSuiteOutcome open = new FileSuiteOutcome();
+        Path path = real(Files.write(dir.resolve("opened-then-removed.bin"), random(100)));
+        Recorder<Outcome> open = Recorder.outcomes();
 
-        Operation op = loop.open(null, path, READ, Permissions.DEFAULT_FILE, open.callback());
+        Operation op = loop.open(null, path, READ, Permissions.DEFAULT_FILE, open);
         loop.remove(op);
 
         assertEquals(0, loop.numWaiting(), "a removed operation is no longer waited for");
         letEarlierFileCallsFinish(path);
         awaitDescriptors(path, 0, "the removed open");
-        assertEquals(0, open.calls, "the callback of a removed open ran");
+        assertEquals(0, open.count(), "the callback of a removed open ran");
         assertLoopStillWorks(path);
     }
 
@@ -81,20 +69,20 @@ class FileRemovalTest extends LoopTest {
         int count = 6;
         List<Path> paths = new ArrayList<>();
         List<Operation> ops = new ArrayList<>();
-        FileSuiteOutcome[] outcomes = new FileSuiteOutcome[count];
+        List<Recorder<Outcome>> outcomes = new ArrayList<>();
         int[] firstCalled = {-1};
         for (int i = 0; i < count; i++) {
             paths.add(dir.resolve("together-" + i + ".bin"));
-            outcomes[i] = new FileSuiteOutcome();
+            outcomes.add(Recorder.outcomes());
             int index = i;
             ops.add(loop.open(null, paths.get(i), CREATE, Permissions.DEFAULT_FILE, op -> {
-                outcomes[index].callback().onComplete(op);
+                outcomes.get(index).onComplete(op);
                 if (firstCalled[0] < 0) {
                     // The first callback removes every other open: most have their result in by now,
                     // waiting for their callbacks in this same tick.
                     firstCalled[0] = index;
                     for (int other = 0; other < count; other++) {
-                        if (other != index && !outcomes[other].done()) {
+                        if (other != index && !outcomes.get(other).called()) {
                             loop.remove(ops.get(other));
                         }
                     }
@@ -111,11 +99,12 @@ class FileRemovalTest extends LoopTest {
         runToCompletion();
 
         int survivor = firstCalled[0];
-        outcomes[survivor].assertSucceeded(OperationKind.OPEN);
-        opened.add(outcomes[survivor].file);
+        Outcome survived = outcomes.get(survivor).only();
+        survived.assertSucceeded(OperationKind.OPEN);
+        opened.track(survived.file());
         for (int i = 0; i < count; i++) {
             if (i != survivor) {
-                assertEquals(0, outcomes[i].calls, "the callback of removed open " + i + " ran");
+                assertEquals(0, outcomes.get(i).count(), "the callback of removed open " + i + " ran");
             }
         }
         letEarlierFileCallsFinish(paths.get(survivor));
@@ -129,23 +118,23 @@ class FileRemovalTest extends LoopTest {
 
     @Test
     void aRemovedReadNeverCallsBack() throws IOException {
-        byte[] data = pattern(4096);
+        byte[] data = random(4096);
         Path path = real(Files.write(dir.resolve("read-removed.bin"), data));
         FileHandle file = open(path, READ);
-        FileSuiteOutcome read = new FileSuiteOutcome();
+        Recorder<Outcome> read = Recorder.outcomes();
 
-        Operation op = loop.read(file, 0, ByteBuffer.allocate(4096), true, null, read.callback());
+        Operation op = loop.read(file, 0, ByteBuffer.allocate(4096), true, null, read);
         loop.remove(op);
 
         assertEquals(0, loop.numWaiting());
         letEarlierFileCallsFinish(path);
-        assertEquals(0, read.calls, "the callback of a removed read ran");
+        assertEquals(0, read.count(), "the callback of a removed read ran");
         assertLoopStillWorks(path);
         ByteBuffer again = ByteBuffer.allocate(4096);
-        FileSuiteOutcome second = new FileSuiteOutcome();
-        loop.read(file, 0, again, true, null, second.callback());
+        Recorder<Outcome> second = Recorder.outcomes();
+        loop.read(file, 0, again, true, null, second);
         runToCompletion();
-        second.assertSucceeded(OperationKind.READ);
+        second.only().assertSucceeded(OperationKind.READ);
         assertArrayEquals(data, again.array(), "the file still reads after a read on it was removed");
     }
 
@@ -153,84 +142,84 @@ class FileRemovalTest extends LoopTest {
     void aRemovedWriteNeverCallsBack() throws IOException {
         Path path = real(Files.createFile(dir.resolve("write-removed.bin")));
         FileHandle file = open(path, EnumSet.of(FileFlag.WRITE));
-        FileSuiteOutcome write = new FileSuiteOutcome();
+        Recorder<Outcome> write = Recorder.outcomes();
 
-        Operation op = loop.write(file, 0, ByteBuffer.wrap(pattern(4096)), true, null, write.callback());
+        Operation op = loop.write(file, 0, ByteBuffer.wrap(random(4096)), true, null, write);
         loop.remove(op);
 
         assertEquals(0, loop.numWaiting());
         letEarlierFileCallsFinish(path);
-        assertEquals(0, write.calls, "the callback of a removed write ran");
-        FileSuiteOutcome second = new FileSuiteOutcome();
-        loop.write(file, 0, ByteBuffer.wrap(pattern(100)), true, null, second.callback());
+        assertEquals(0, write.count(), "the callback of a removed write ran");
+        Recorder<Outcome> second = Recorder.outcomes();
+        loop.write(file, 0, ByteBuffer.wrap(random(100)), true, null, second);
         runToCompletion();
-        second.assertSucceeded(OperationKind.WRITE);
+        second.only().assertSucceeded(OperationKind.WRITE);
         assertLoopStillWorks(path);
     }
 
     @Test
     void aRemovedStatNeverCallsBack() throws IOException {
-        Path path = real(Files.write(dir.resolve("stat-removed.bin"), pattern(10)));
+        Path path = real(Files.write(dir.resolve("stat-removed.bin"), random(10)));
         FileHandle file = open(path, READ);
-        FileSuiteOutcome stat = new FileSuiteOutcome();
+        Recorder<Outcome> stat = Recorder.outcomes();
 
-        Operation op = loop.stat(file, stat.callback());
+        Operation op = loop.stat(file, stat);
         loop.remove(op);
 
         assertEquals(0, loop.numWaiting());
         letEarlierFileCallsFinish(path);
-        assertEquals(0, stat.calls, "the callback of a removed stat ran");
+        assertEquals(0, stat.count(), "the callback of a removed stat ran");
         assertLoopStillWorks(path);
     }
 
     @Test
     void aRemovedReadWithATimeoutDoesNotCallBackWhenTheTimeoutPasses() throws IOException {
-        Path path = real(Files.write(dir.resolve("timeout-removed.bin"), pattern(10)));
+        Path path = real(Files.write(dir.resolve("timeout-removed.bin"), random(10)));
         FileHandle file = open(path, READ);
-        FileSuiteOutcome read = new FileSuiteOutcome();
+        Recorder<Outcome> read = Recorder.outcomes();
 
-        Operation op = loop.read(file, 0, ByteBuffer.allocate(10), true, Duration.ofMillis(50), read.callback());
+        Operation op = loop.read(file, 0, ByteBuffer.allocate(10), true, Duration.ofMillis(50), read);
         loop.remove(op);
-        FileSuiteOutcome afterTheTimeout = new FileSuiteOutcome();
-        loop.timeout(Duration.ofMillis(120), afterTheTimeout.callback());
-        tickUntil(afterTheTimeout::done);
+        Recorder<Outcome> afterTheTimeout = Recorder.outcomes();
+        loop.timeout(Duration.ofMillis(120), afterTheTimeout);
+        tickUntil(afterTheTimeout::called);
         runToCompletion();
 
-        assertEquals(0, read.calls, "a removed read called back when its timeout passed");
+        assertEquals(0, read.count(), "a removed read called back when its timeout passed");
         assertEquals(0, loop.numWaiting());
     }
 
     @Test
     void removingEveryKindAtOnceLeavesNothingWaiting() throws IOException {
-        Path path = real(Files.write(dir.resolve("all-kinds.bin"), pattern(64)));
+        Path path = real(Files.write(dir.resolve("all-kinds.bin"), random(64)));
         FileHandle file = open(path, EnumSet.of(FileFlag.READ, FileFlag.WRITE));
-        FileSuiteOutcome outcome = new FileSuiteOutcome();
+        Recorder<Outcome> outcome = Recorder.outcomes();
         List<Operation> ops = List.of(
-                loop.open(null, path, READ, Permissions.DEFAULT_FILE, outcome.callback()),
-                loop.read(file, 0, ByteBuffer.allocate(64), outcome.callback()),
-                loop.write(file, 64, ByteBuffer.wrap(pattern(8)), outcome.callback()),
-                loop.stat(file, outcome.callback()));
+                loop.open(null, path, READ, Permissions.DEFAULT_FILE, outcome),
+                loop.read(file, 0, ByteBuffer.allocate(64), outcome),
+                loop.write(file, 64, ByteBuffer.wrap(random(8)), outcome),
+                loop.stat(file, outcome));
         assertEquals(4, loop.numWaiting());
 
         ops.forEach(loop::remove);
 
         assertEquals(0, loop.numWaiting());
         letEarlierFileCallsFinish(path);
-        assertEquals(0, outcome.calls, "a removed operation called back");
+        assertEquals(0, outcome.count(), "a removed operation called back");
         awaitDescriptors(path, 1, "the test's own handle, with the removed open");
         assertLoopStillWorks(path);
     }
 
     @Test
     void anOperationCannotBeRemovedAfterItsCallbackRan() throws IOException {
-        Path path = real(Files.write(dir.resolve("too-late.bin"), pattern(10)));
+        Path path = real(Files.write(dir.resolve("too-late.bin"), random(10)));
         FileHandle file = open(path, READ);
-        FileSuiteOutcome stat = new FileSuiteOutcome();
+        Recorder<Outcome> stat = Recorder.outcomes();
 
-        Operation op = loop.stat(file, stat.callback());
+        Operation op = loop.stat(file, stat);
         runToCompletion();
 
-        stat.assertSucceeded(OperationKind.STAT);
+        stat.only().assertSucceeded(OperationKind.STAT);
         assertThrows(IllegalStateException.class, () -> loop.remove(op));
         assertEquals(0, loop.numWaiting());
     }
@@ -238,13 +227,7 @@ class FileRemovalTest extends LoopTest {
     // ---- helpers -------------------------------------------------------------------------------
 
     private FileHandle open(Path path, Set<FileFlag> flags) {
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(null, path, flags, Permissions.DEFAULT_FILE, open.callback());
-        tickUntil(open::done);
-        runToCompletion();
-        open.assertSucceeded(OperationKind.OPEN);
-        opened.add(open.file);
-        return open.file;
+        return opened.track(FileSuiteSupport.openOk(loop, null, path, flags, Permissions.DEFAULT_FILE));
     }
 
     /**
@@ -254,15 +237,16 @@ class FileRemovalTest extends LoopTest {
      */
     private void letEarlierFileCallsFinish(Path path) throws IOException {
         FileHandle probe = loop.openSync(path);
-        FileSuiteOutcome[] stats = new FileSuiteOutcome[SENTINELS];
+        List<Recorder<Outcome>> stats = new ArrayList<>();
         for (int i = 0; i < SENTINELS; i++) {
-            stats[i] = new FileSuiteOutcome();
-            loop.stat(probe, stats[i].callback());
+            Recorder<Outcome> stat = Recorder.outcomes();
+            stats.add(stat);
+            loop.stat(probe, stat);
         }
-        tickUntil(() -> java.util.Arrays.stream(stats).allMatch(FileSuiteOutcome::done));
+        tickUntil(() -> stats.stream().allMatch(Recorder::called));
         probe.handle().close();
-        for (FileSuiteOutcome stat : stats) {
-            stat.assertSucceeded(OperationKind.STAT);
+        for (Recorder<Outcome> stat : stats) {
+            stat.only().assertSucceeded(OperationKind.STAT);
         }
     }
 
@@ -271,30 +255,26 @@ class FileRemovalTest extends LoopTest {
      * time to close what a removal abandoned, then asserts that count.
      */
     private void awaitDescriptors(Path file, int expected, String whose) {
-        long deadline = System.nanoTime() + DESCRIPTOR_WAIT.toNanos();
-        while (descriptorsOn(file) != expected && System.nanoTime() - deadline < 0) {
-            loop.tick(Duration.ofMillis(10));
-        }
+        Ticking.tickAtMost(loop, DESCRIPTOR_WAIT, () -> descriptorsOn(file) == expected);
         assertEquals(expected, descriptorsOn(file), () -> "open descriptors on " + file.getFileName() + ", from "
                 + whose + ", after " + DESCRIPTOR_WAIT.toMillis() + " ms: a removed open leaked its file");
     }
 
     /** After removals, an open, a read and a next-tick still run and call back once each. */
     private void assertLoopStillWorks(Path path) throws IOException {
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(path, open.callback());
+        Recorder<Outcome> open = Recorder.outcomes();
+        loop.open(path, open);
         boolean[] nextTick = {false};
         loop.nextTick(op -> nextTick[0] = true);
-        tickUntil(open::done);
-        runToCompletion();
-        open.assertSucceeded(OperationKind.OPEN);
-        opened.add(open.file);
+        Outcome reopened = finish(loop, open);
+        reopened.assertSucceeded(OperationKind.OPEN);
+        FileHandle file = opened.track(reopened.file());
         assertTrue(nextTick[0]);
-        FileSuiteOutcome read = new FileSuiteOutcome();
-        loop.read(open.file, 0, ByteBuffer.allocate(1), read.callback());
+        Recorder<Outcome> read = Recorder.outcomes();
+        loop.read(file, 0, ByteBuffer.allocate(1), read);
         runToCompletion();
-        read.assertSucceeded(OperationKind.READ);
-        assertEquals(1, read.bytes);
+        read.only().assertSucceeded(OperationKind.READ);
+        assertEquals(1, read.only().bytes());
         assertEquals(0, loop.numWaiting());
     }
 }

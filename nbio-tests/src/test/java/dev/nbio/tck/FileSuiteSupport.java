@@ -1,8 +1,13 @@
 package dev.nbio.tck;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.nbio.EventLoop;
+import dev.nbio.FileFlag;
+import dev.nbio.FileHandle;
+import dev.nbio.OperationKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -12,7 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
-/** Helpers shared by the file, removal and close tests: test data, POSIX permissions and open descriptors. */
+/** Helpers shared by the file, removal and close tests: opening files, POSIX permissions and open descriptors. */
 final class FileSuiteSupport {
     /** Where Linux lists the process's open descriptors, each a symbolic link to what it refers to. */
     private static final Path PROC_FD = Path.of("/proc/self/fd");
@@ -21,32 +26,37 @@ final class FileSuiteSupport {
     }
 
     /**
-     * Bytes that differ from their neighbours and repeat only every 251 bytes (a prime), so a
-     * chunk read from the wrong offset or in the wrong order shows up.
+     * Ticks until the callback ran and then until nothing is left waiting, so that a second
+     * callback would show up too.
      *
-     * @param size how many bytes
-     * @return the bytes
+     * @param loop     the loop of the calling thread
+     * @param recorder the callback
+     * @param <T>      what the recorder keeps of a call
+     * @return the one call there was
      */
-    static byte[] pattern(int size) {
-        byte[] bytes = new byte[size];
-        for (int i = 0; i < size; i++) {
-            bytes[i] = (byte) (i % 251);
-        }
-        return bytes;
+    static <T> T finish(EventLoop loop, Recorder<T> recorder) {
+        Ticking.tickUntil(loop, recorder::called);
+        Ticking.runToCompletion(loop);
+        return recorder.only();
     }
 
     /**
-     * The bytes between position 0 and a buffer's position: what a read put into a buffer
-     * that was empty.
+     * Opens a file through the loop and asserts the open succeeded.
      *
-     * @param buffer the buffer
-     * @return a copy of its filled part
+     * @param loop        the loop of the calling thread
+     * @param directory   the directory a relative path starts from, or {@code null}
+     * @param path        the file
+     * @param flags       how to open it
+     * @param permissions the mode of a file it creates
+     * @return the open file, which the caller closes
      */
-    static byte[] filled(ByteBuffer buffer) {
-        ByteBuffer view = buffer.duplicate().flip();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        return bytes;
+    static FileHandle openOk(EventLoop loop, FileHandle directory, Path path, Set<FileFlag> flags, int permissions) {
+        Recorder<Outcome> open = Recorder.outcomes();
+        loop.open(directory, path, flags, permissions, open);
+        Outcome opened = finish(loop, open);
+        opened.assertSucceeded(OperationKind.OPEN);
+        assertNotNull(opened.file(), "a successful open hands out the file");
+        return opened.file();
     }
 
     /**

@@ -1,7 +1,8 @@
 package dev.nbio.tck;
 
-import static dev.nbio.tck.FileSuiteSupport.filled;
-import static dev.nbio.tck.FileSuiteSupport.pattern;
+import static dev.nbio.tck.Bytes.ascii;
+import static dev.nbio.tck.Bytes.filled;
+import static dev.nbio.tck.Bytes.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,9 +37,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,37 +58,24 @@ class FileTest extends LoopTest {
     Path dir;
 
     /** Every handle a test opened, closed after it so no descriptor outlives the test. */
-    private final List<FileHandle> opened = new ArrayList<>();
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertTrue(callbackErrors.isEmpty(), () -> "a callback threw: " + callbackErrors);
-    }
-
-    @AfterEach
-    void closeOpenedFiles() throws IOException {
-        for (FileHandle file : opened) {
-            if (file.isOpen()) {
-                file.handle().close();
-            }
-        }
-    }
+    @RegisterExtension
+    final OpenHandles handles = new OpenHandles();
 
     // ---- opening -------------------------------------------------------------------------------
 
     @Test
     void openWithCreateMakesTheFileWithThePermissionsAsked() throws IOException {
         Path path = dir.resolve("new.txt");
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(null, path, CREATE, 0640, open.callback());
-        assertFalse(open.done(), "the open's callback ran synchronously");
-        finish(open);
+        Recorder<Outcome> open = Recorder.outcomes();
+        loop.open(null, path, CREATE, 0640, open);
+        assertFalse(open.called(), "the open's callback ran synchronously");
+        Outcome opened = finish(open);
 
-        open.assertSucceeded(OperationKind.OPEN);
-        keep(open.file);
-        assertTrue(open.file.isOpen());
-        assertSame(loop, open.file.loop());
-        assertEquals(path, open.file.path());
+        opened.assertSucceeded(OperationKind.OPEN);
+        FileHandle file = keep(opened.file());
+        assertTrue(file.isOpen());
+        assertSame(loop, file.loop());
+        assertEquals(path, file.path());
         assertTrue(Files.isRegularFile(path), "the file was not created");
         assertEquals(0, Files.size(path));
         if (FileSuiteSupport.posix()) {
@@ -102,7 +90,7 @@ class FileTest extends LoopTest {
         Path path = dir.resolve("read-only-once-created.txt");
         FileHandle file = openOk(null, path, CREATE, Permissions.READ_ALL);
 
-        FileSuiteOutcome write = write(file, 0, bytes("still writable"), true);
+        Outcome write = write(file, 0, ascii("still writable"), true);
 
         write.assertSucceeded(OperationKind.WRITE);
         assertEquals("still writable", Files.readString(path));
@@ -116,29 +104,29 @@ class FileTest extends LoopTest {
     void openOfAMissingFileIsNotFound() {
         Path path = dir.resolve("missing.txt");
 
-        FileSuiteOutcome open = open(null, path, READ);
+        Outcome open = open(null, path, READ);
 
         open.assertFailedWith(OpenError.NOT_FOUND);
-        assertNull(open.file, "a failed open hands out no file");
+        assertNull(open.file(), "a failed open hands out no file");
         assertFalse(Files.exists(path), "an open without CREATE created the file");
     }
 
     @Test
     void openWithCreateInAMissingDirectoryIsNotFound() {
-        FileSuiteOutcome open = open(null, dir.resolve("no-such-dir").resolve("file.txt"), CREATE);
+        Outcome open = open(null, dir.resolve("no-such-dir").resolve("file.txt"), CREATE);
 
         open.assertFailedWith(OpenError.NOT_FOUND);
-        assertNull(open.file);
+        assertNull(open.file());
     }
 
     @Test
     void exclusiveCreateOfAnExistingFileIsAlreadyExistsAndLeavesItAlone() throws IOException {
         Path path = Files.writeString(dir.resolve("exists.txt"), "original");
 
-        FileSuiteOutcome open = open(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.EXCLUSIVE));
+        Outcome open = open(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.EXCLUSIVE));
 
         open.assertFailedWith(OpenError.ALREADY_EXISTS);
-        assertNull(open.file);
+        assertNull(open.file());
         assertEquals("original", Files.readString(path));
     }
 
@@ -148,7 +136,7 @@ class FileTest extends LoopTest {
 
         FileHandle file = openOk(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.EXCLUSIVE),
                 Permissions.DEFAULT_FILE);
-        write(file, 0, bytes("made"), true).assertSucceeded(OperationKind.WRITE);
+        write(file, 0, ascii("made"), true).assertSucceeded(OperationKind.WRITE);
 
         assertEquals("made", Files.readString(path));
     }
@@ -165,7 +153,7 @@ class FileTest extends LoopTest {
 
     @Test
     void truncateEmptiesAnExistingFile() throws IOException {
-        Path path = Files.write(dir.resolve("long.txt"), pattern(1000));
+        Path path = Files.write(dir.resolve("long.txt"), random(1000));
 
         openOk(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.TRUNCATE), Permissions.DEFAULT_FILE);
 
@@ -177,7 +165,7 @@ class FileTest extends LoopTest {
         Path path = Files.writeString(dir.resolve("partly.txt"), "abcdefgh");
         FileHandle file = openOk(null, path, WRITE, Permissions.DEFAULT_FILE);
 
-        write(file, 2, bytes("XY"), true).assertSucceeded(OperationKind.WRITE);
+        write(file, 2, ascii("XY"), true).assertSucceeded(OperationKind.WRITE);
 
         assertEquals("abXYefgh", Files.readString(path));
     }
@@ -188,7 +176,7 @@ class FileTest extends LoopTest {
         FileHandle file = openOk(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.APPEND), Permissions.DEFAULT_FILE);
 
         // Offset 6 is the end, so the result is the same whether the system honours the offset or appends.
-        write(file, 6, bytes("second;"), true).assertSucceeded(OperationKind.WRITE);
+        write(file, 6, ascii("second;"), true).assertSucceeded(OperationKind.WRITE);
 
         assertEquals("first;second;", Files.readString(path));
     }
@@ -196,14 +184,14 @@ class FileTest extends LoopTest {
     @Test
     void appendCanBeCombinedWithReadAndWrite() throws IOException {
         Path path = Files.writeString(dir.resolve("journal.txt"), "one;");
-        FileSuiteOutcome open = open(null, path,
+        Outcome open = open(null, path,
                 EnumSet.of(FileFlag.READ, FileFlag.WRITE, FileFlag.APPEND, FileFlag.CREATE));
 
         open.assertSucceeded(OperationKind.OPEN);
-        keep(open.file);
-        write(open.file, 4, bytes("two;"), true).assertSucceeded(OperationKind.WRITE);
+        keep(open.file());
+        write(open.file(), 4, ascii("two;"), true).assertSucceeded(OperationKind.WRITE);
         ByteBuffer back = ByteBuffer.allocate(8);
-        read(open.file, 0, back, true).assertSucceeded(OperationKind.READ);
+        read(open.file(), 0, back, true).assertSucceeded(OperationKind.READ);
         assertEquals("one;two;", new String(filled(back), StandardCharsets.US_ASCII));
     }
 
@@ -213,7 +201,7 @@ class FileTest extends LoopTest {
         FileHandle file = openOk(null, path, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.SYNC),
                 Permissions.DEFAULT_FILE);
 
-        write(file, 0, bytes("durable"), true).assertSucceeded(OperationKind.WRITE);
+        write(file, 0, ascii("durable"), true).assertSucceeded(OperationKind.WRITE);
 
         assertEquals("durable", Files.readString(path));
     }
@@ -221,16 +209,16 @@ class FileTest extends LoopTest {
     @Test
     void theShortOpenIsForReadingOnly() throws IOException {
         Path path = Files.writeString(dir.resolve("plain.txt"), "read me");
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(path, open.callback());
-        finish(open);
-        open.assertSucceeded(OperationKind.OPEN);
-        keep(open.file);
+        Recorder<Outcome> open = Recorder.outcomes();
+        loop.open(path, open);
+        Outcome opened = finish(open);
+        opened.assertSucceeded(OperationKind.OPEN);
+        FileHandle file = keep(opened.file());
 
         ByteBuffer buffer = ByteBuffer.allocate(7);
-        read(open.file, 0, buffer, true).assertSucceeded(OperationKind.READ);
+        read(file, 0, buffer, true).assertSucceeded(OperationKind.READ);
         assertEquals("read me", new String(filled(buffer), StandardCharsets.US_ASCII));
-        write(open.file, 0, bytes("XX"), true).assertFailedWith(WriteError.PERMISSION_DENIED);
+        write(file, 0, ascii("XX"), true).assertFailedWith(WriteError.PERMISSION_DENIED);
         assertEquals("read me", Files.readString(path));
     }
 
@@ -251,10 +239,10 @@ class FileTest extends LoopTest {
         FileHandle file = openOk(null, path, WRITE, Permissions.DEFAULT_FILE);
 
         ByteBuffer buffer = ByteBuffer.allocate(6);
-        FileSuiteOutcome read = read(file, 0, buffer, false);
+        Outcome read = read(file, 0, buffer, false);
 
         read.assertFailedWith(ReadError.PERMISSION_DENIED);
-        assertEquals(0, read.bytes);
+        assertEquals(0, read.bytes());
         assertEquals(0, buffer.position(), "a failed read must not fill the buffer");
     }
 
@@ -265,7 +253,7 @@ class FileTest extends LoopTest {
         FileHandle directory = keep(loop.openSync(null, sub, READ, Permissions.DEFAULT_DIRECTORY));
 
         FileHandle created = openOk(directory, Path.of("created.txt"), CREATE, Permissions.DEFAULT_FILE);
-        write(created, 0, bytes("new"), true).assertSucceeded(OperationKind.WRITE);
+        write(created, 0, ascii("new"), true).assertSucceeded(OperationKind.WRITE);
         FileHandle existing = openOk(directory, Path.of("existing.txt"), READ, Permissions.DEFAULT_FILE);
         ByteBuffer buffer = ByteBuffer.allocate(18);
         read(existing, 0, buffer, true).assertSucceeded(OperationKind.READ);
@@ -306,7 +294,7 @@ class FileTest extends LoopTest {
         Path regular = Files.writeString(dir.resolve("not-a-dir.txt"), "x");
         FileHandle notADirectory = keep(loop.openSync(regular));
 
-        FileSuiteOutcome open = open(notADirectory, Path.of("child.txt"), READ);
+        Outcome open = open(notADirectory, Path.of("child.txt"), READ);
 
         open.assertFailedWith(OpenError.NOT_DIRECTORY);
     }
@@ -315,7 +303,7 @@ class FileTest extends LoopTest {
     void aPathThroughARegularFileIsNotDirectory() throws IOException {
         Path regular = Files.writeString(dir.resolve("plain"), "x");
 
-        FileSuiteOutcome open = open(null, regular.resolve("child.txt"), READ);
+        Outcome open = open(null, regular.resolve("child.txt"), READ);
 
         open.assertFailedWith(OpenError.NOT_DIRECTORY);
     }
@@ -324,20 +312,20 @@ class FileTest extends LoopTest {
     void openOfADirectoryForWritingIsIsDirectory() throws IOException {
         Path sub = Files.createDirectory(dir.resolve("a-directory"));
 
-        FileSuiteOutcome open = open(null, sub, WRITE);
+        Outcome open = open(null, sub, WRITE);
 
         open.assertFailedWith(OpenError.IS_DIRECTORY);
-        assertNull(open.file);
+        assertNull(open.file());
     }
 
     @Test
     void openWithoutAccessIsPermissionDenied() throws IOException {
         DeniedOpen denied = somethingThisProcessMayNotOpen();
 
-        FileSuiteOutcome open = open(null, denied.path(), denied.flags());
+        Outcome open = open(null, denied.path(), denied.flags());
 
         open.assertFailedWith(OpenError.PERMISSION_DENIED);
-        assertNull(open.file);
+        assertNull(open.file());
     }
 
     @Test
@@ -367,7 +355,7 @@ class FileTest extends LoopTest {
         ByteBuffer buffer = ByteBuffer.allocate(9);
         read(reader, 0, buffer, true).assertSucceeded(OperationKind.READ);
         assertEquals("sync read", new String(filled(buffer), StandardCharsets.US_ASCII));
-        write(writer, 0, bytes("sync write"), true).assertSucceeded(OperationKind.WRITE);
+        write(writer, 0, ascii("sync write"), true).assertSucceeded(OperationKind.WRITE);
         assertEquals("sync write", Files.readString(dir.resolve("sync-created.txt")));
     }
 
@@ -408,20 +396,20 @@ class FileTest extends LoopTest {
     void writeThenReadBackAtOffsets() throws IOException {
         Path path = dir.resolve("positional.txt");
         FileHandle file = openOk(null, path, READ_WRITE_CREATE, Permissions.DEFAULT_FILE);
-        ByteBuffer out = bytes("hello world");
+        ByteBuffer out = ascii("hello world");
 
-        FileSuiteOutcome write = write(file, 0, out, true);
+        Outcome write = write(file, 0, out, true);
 
         write.assertSucceeded(OperationKind.WRITE);
-        assertEquals(11, write.bytes);
+        assertEquals(11, write.bytes());
         assertEquals(out.limit(), out.position(), "a write consumes its buffer up to the limit");
         assertEquals("hello world", Files.readString(path));
 
         ByteBuffer in = ByteBuffer.allocate(5);
-        FileSuiteOutcome read = read(file, 6, in, false);
+        Outcome read = read(file, 6, in, false);
 
         read.assertSucceeded(OperationKind.READ);
-        assertEquals(5, read.bytes);
+        assertEquals(5, read.bytes());
         assertEquals(5, in.position(), "a read advances the buffer's position by what it read");
         assertEquals("world", new String(filled(in), StandardCharsets.US_ASCII));
     }
@@ -431,7 +419,7 @@ class FileTest extends LoopTest {
         Path path = dir.resolve("sparse.bin");
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
 
-        write(file, 10, bytes("tail"), true).assertSucceeded(OperationKind.WRITE);
+        write(file, 10, ascii("tail"), true).assertSucceeded(OperationKind.WRITE);
 
         byte[] expected = new byte[14];
         System.arraycopy("tail".getBytes(StandardCharsets.US_ASCII), 0, expected, 10, 4);
@@ -442,78 +430,78 @@ class FileTest extends LoopTest {
     void writeAllWritesAFourMebibyteBuffer() throws IOException {
         Path path = dir.resolve("large-out.bin");
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
-        byte[] data = pattern(FOUR_MIB);
+        byte[] data = random(FOUR_MIB);
         ByteBuffer out = ByteBuffer.allocateDirect(FOUR_MIB).put(data).flip();
 
-        FileSuiteOutcome write = write(file, 0, out, true);
+        Outcome write = write(file, 0, out, true);
 
         write.assertSucceeded(OperationKind.WRITE);
-        assertEquals(FOUR_MIB, write.bytes);
+        assertEquals(FOUR_MIB, write.bytes());
         assertFalse(out.hasRemaining(), "write with all must consume the whole buffer");
         assertArrayEquals(data, Files.readAllBytes(path));
     }
 
     @Test
     void readAllFillsAFourMebibyteBuffer() throws IOException {
-        byte[] data = pattern(FOUR_MIB);
+        byte[] data = random(FOUR_MIB);
         Path path = Files.write(dir.resolve("large-in.bin"), data);
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         ByteBuffer in = ByteBuffer.allocate(FOUR_MIB);
 
-        FileSuiteOutcome read = read(file, 0, in, true);
+        Outcome read = read(file, 0, in, true);
 
         read.assertSucceeded(OperationKind.READ);
-        assertEquals(FOUR_MIB, read.bytes);
+        assertEquals(FOUR_MIB, read.bytes());
         assertFalse(in.hasRemaining());
         assertArrayEquals(data, in.array());
     }
 
     @Test
     void readAllIntoABufferLargerThanTheFileIsEofWithTheBytesRead() throws IOException {
-        byte[] data = pattern(1000);
+        byte[] data = random(1000);
         Path path = Files.write(dir.resolve("short.bin"), data);
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         ByteBuffer in = ByteBuffer.allocate(4096);
 
-        FileSuiteOutcome read = read(file, 0, in, true);
+        Outcome read = read(file, 0, in, true);
 
         read.assertFailedWith(ReadError.EOF);
-        assertEquals(1000, read.bytes, "the count of a read cut short by EOF is what it read");
+        assertEquals(1000, read.bytes(), "the count of a read cut short by EOF is what it read");
         assertEquals(1000, in.position());
         assertArrayEquals(data, filled(in));
     }
 
     @Test
     void readWithoutAllIntoALargerBufferReadsWhatIsThere() throws IOException {
-        byte[] data = pattern(1000);
+        byte[] data = random(1000);
         Path path = Files.write(dir.resolve("once.bin"), data);
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         ByteBuffer in = ByteBuffer.allocate(4096);
 
-        FileSuiteOutcome read = read(file, 0, in, false);
+        Outcome read = read(file, 0, in, false);
 
         read.assertSucceeded(OperationKind.READ);
-        assertTrue(read.bytes > 0 && read.bytes <= 1000, "read " + read.bytes + " bytes");
-        assertEquals(read.bytes, in.position());
-        assertArrayEquals(Arrays.copyOf(data, (int) read.bytes), filled(in));
+        assertTrue(read.bytes() > 0 && read.bytes() <= 1000, "read " + read.bytes() + " bytes");
+        assertEquals(read.bytes(), in.position());
+        assertArrayEquals(Arrays.copyOf(data, (int) read.bytes()), filled(in));
     }
 
     @Test
     void readAtTheEndOfTheFileIsEof() throws IOException {
-        Path path = Files.write(dir.resolve("ten.bin"), pattern(10));
+        Path path = Files.write(dir.resolve("ten.bin"), random(10));
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         ByteBuffer in = ByteBuffer.allocate(16);
 
-        FileSuiteOutcome read = read(file, 10, in, false);
+        Outcome read = read(file, 10, in, false);
 
         read.assertFailedWith(ReadError.EOF);
-        assertEquals(0, read.bytes);
+        assertEquals(0, read.bytes());
         assertEquals(0, in.position());
     }
 
     @Test
     void readPastTheEndOfTheFileIsEofWithAndWithoutAll() throws IOException {
-        Path path = Files.write(dir.resolve("past.bin"), pattern(10));
+        Path path = Files.write(dir.resolve("past.bin"), random(10));
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
 
         read(file, 1000, ByteBuffer.allocate(16), false).assertFailedWith(ReadError.EOF);
@@ -525,10 +513,10 @@ class FileTest extends LoopTest {
         Path path = Files.createFile(dir.resolve("empty.bin"));
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
 
-        FileSuiteOutcome read = read(file, 0, ByteBuffer.allocate(16), false);
+        Outcome read = read(file, 0, ByteBuffer.allocate(16), false);
 
         read.assertFailedWith(ReadError.EOF);
-        assertEquals(0, read.bytes);
+        assertEquals(0, read.bytes());
     }
 
     @Test
@@ -538,10 +526,10 @@ class FileTest extends LoopTest {
         ByteBuffer in = ByteBuffer.allocate(16);
         in.put("ab".getBytes(StandardCharsets.US_ASCII)).limit(7);
 
-        FileSuiteOutcome read = read(file, 3, in, true);
+        Outcome read = read(file, 3, in, true);
 
         read.assertSucceeded(OperationKind.READ);
-        assertEquals(5, read.bytes, "with all, a read fills exactly the space between position and limit");
+        assertEquals(5, read.bytes(), "with all, a read fills exactly the space between position and limit");
         assertEquals(7, in.position());
         assertEquals(7, in.limit(), "a read must not move the limit");
         assertEquals("ab34567", new String(filled(in), StandardCharsets.US_ASCII));
@@ -551,13 +539,13 @@ class FileTest extends LoopTest {
     void writeConsumesFromThePositionToTheLimit() throws IOException {
         Path path = dir.resolve("slice.txt");
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
-        ByteBuffer out = bytes("0123456789");
+        ByteBuffer out = ascii("0123456789");
         out.position(2).limit(6);
 
-        FileSuiteOutcome write = write(file, 0, out, true);
+        Outcome write = write(file, 0, out, true);
 
         write.assertSucceeded(OperationKind.WRITE);
-        assertEquals(4, write.bytes);
+        assertEquals(4, write.bytes());
         assertEquals(6, out.position());
         assertEquals(6, out.limit());
         assertEquals("2345", Files.readString(path));
@@ -567,38 +555,38 @@ class FileTest extends LoopTest {
     void writeWithoutAllReportsWhatItWrote() throws IOException {
         Path path = dir.resolve("once-out.bin");
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
-        byte[] data = pattern(64 * 1024);
+        byte[] data = random(64 * 1024);
         ByteBuffer out = ByteBuffer.wrap(data);
 
-        FileSuiteOutcome write = write(file, 0, out, false);
+        Outcome write = write(file, 0, out, false);
 
         write.assertSucceeded(OperationKind.WRITE);
-        assertTrue(write.bytes > 0 && write.bytes <= data.length, "wrote " + write.bytes + " bytes");
-        assertEquals(write.bytes, out.position());
-        assertArrayEquals(Arrays.copyOf(data, (int) write.bytes), Files.readAllBytes(path));
+        assertTrue(write.bytes() > 0 && write.bytes() <= data.length, "wrote " + write.bytes() + " bytes");
+        assertEquals(write.bytes(), out.position());
+        assertArrayEquals(Arrays.copyOf(data, (int) write.bytes()), Files.readAllBytes(path));
     }
 
     @Test
     void positionalReadsOnOneFileMayRunAtOnce() throws IOException {
         int chunk = 4096;
         int chunks = 16;
-        byte[] data = pattern(chunk * chunks);
+        byte[] data = random(chunk * chunks);
         Path path = Files.write(dir.resolve("concurrent-in.bin"), data);
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         ByteBuffer[] buffers = new ByteBuffer[chunks];
-        FileSuiteOutcome[] reads = new FileSuiteOutcome[chunks];
+        List<Recorder<Outcome>> reads = new ArrayList<>();
 
         // Started from the last chunk to the first, so an implementation using one file position would mix them up.
         for (int i = chunks - 1; i >= 0; i--) {
             buffers[i] = ByteBuffer.allocate(chunk);
-            reads[i] = new FileSuiteOutcome();
-            loop.read(file, (long) i * chunk, buffers[i], true, null, reads[i].callback());
+            reads.addFirst(Recorder.outcomes());
+            loop.read(file, (long) i * chunk, buffers[i], true, null, reads.getFirst());
         }
         assertEquals(chunks, loop.numWaiting());
         runToCompletion();
 
         for (int i = 0; i < chunks; i++) {
-            reads[i].assertSucceeded(OperationKind.READ);
+            reads.get(i).only().assertSucceeded(OperationKind.READ);
             assertArrayEquals(Arrays.copyOfRange(data, i * chunk, (i + 1) * chunk), buffers[i].array(), "chunk " + i);
         }
     }
@@ -607,20 +595,21 @@ class FileTest extends LoopTest {
     void positionalWritesOnOneFileMayRunAtOnce() throws IOException {
         int chunk = 4096;
         int chunks = 16;
-        byte[] data = pattern(chunk * chunks);
+        byte[] data = random(chunk * chunks);
         Path path = dir.resolve("concurrent-out.bin");
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
-        FileSuiteOutcome[] writes = new FileSuiteOutcome[chunks];
+        List<Recorder<Outcome>> writes = new ArrayList<>();
 
         for (int i = chunks - 1; i >= 0; i--) {
-            writes[i] = new FileSuiteOutcome();
-            loop.write(file, (long) i * chunk, ByteBuffer.wrap(data, i * chunk, chunk), true, null, writes[i].callback());
+            Recorder<Outcome> write = Recorder.outcomes();
+            writes.add(write);
+            loop.write(file, (long) i * chunk, ByteBuffer.wrap(data, i * chunk, chunk), true, null, write);
         }
         runToCompletion();
 
-        for (FileSuiteOutcome write : writes) {
-            write.assertSucceeded(OperationKind.WRITE);
-            assertEquals(chunk, write.bytes);
+        for (Recorder<Outcome> write : writes) {
+            write.only().assertSucceeded(OperationKind.WRITE);
+            assertEquals(chunk, write.only().bytes());
         }
         assertArrayEquals(data, Files.readAllBytes(path));
     }
@@ -640,7 +629,7 @@ class FileTest extends LoopTest {
                 "read at a negative offset");
         assertThrows(IllegalArgumentException.class, () -> loop.prepWrite(file, 0, ByteBuffer.allocate(0), true, null, op -> { }),
                 "write of an empty buffer");
-        assertThrows(IllegalArgumentException.class, () -> loop.prepWrite(file, -1, bytes("x"), true, null, op -> { }),
+        assertThrows(IllegalArgumentException.class, () -> loop.prepWrite(file, -1, ascii("x"), true, null, op -> { }),
                 "write at a negative offset");
 
         assertEquals(0, loop.numWaiting());
@@ -652,21 +641,21 @@ class FileTest extends LoopTest {
         Path path = Files.writeString(dir.resolve("timely.txt"), "in time");
         FileHandle file = openOk(null, path, EnumSet.of(FileFlag.READ, FileFlag.WRITE), Permissions.DEFAULT_FILE);
         Duration timeout = Duration.ofMillis(100);
-        FileSuiteOutcome read = new FileSuiteOutcome();
-        FileSuiteOutcome write = new FileSuiteOutcome();
+        Recorder<Outcome> read = Recorder.outcomes();
+        Recorder<Outcome> write = Recorder.outcomes();
         ByteBuffer in = ByteBuffer.allocate(7);
 
-        loop.read(file, 0, in, true, timeout, read.callback());
-        loop.write(file, 7, bytes("!"), true, timeout, write.callback());
-        tickUntil(() -> read.done() && write.done());
+        loop.read(file, 0, in, true, timeout, read);
+        loop.write(file, 7, ascii("!"), true, timeout, write);
+        tickUntil(() -> read.called() && write.called());
         // Tick on past the timeouts: they must not fire for operations that already completed.
-        FileSuiteOutcome later = new FileSuiteOutcome();
-        loop.timeout(timeout.multipliedBy(2), later.callback());
-        tickUntil(later::done);
+        Recorder<Outcome> later = Recorder.outcomes();
+        loop.timeout(timeout.multipliedBy(2), later);
+        tickUntil(later::called);
         runToCompletion();
 
-        read.assertSucceeded(OperationKind.READ);
-        write.assertSucceeded(OperationKind.WRITE);
+        read.only().assertSucceeded(OperationKind.READ);
+        write.only().assertSucceeded(OperationKind.WRITE);
         assertEquals("in time", new String(filled(in), StandardCharsets.US_ASCII));
         assertEquals("in time!", Files.readString(path));
     }
@@ -675,14 +664,14 @@ class FileTest extends LoopTest {
 
     @Test
     void statOfAFileGivesItsTypeAndSize() throws IOException {
-        Path path = Files.write(dir.resolve("sized.bin"), pattern(12345));
+        Path path = Files.write(dir.resolve("sized.bin"), random(12345));
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
 
-        FileSuiteOutcome stat = stat(file);
+        Outcome stat = stat(file);
 
         stat.assertSucceeded(OperationKind.STAT);
-        assertEquals(FileType.REGULAR, stat.type);
-        assertEquals(12345, stat.size);
+        assertEquals(FileType.REGULAR, stat.type());
+        assertEquals(12345, stat.size());
     }
 
     @Test
@@ -690,24 +679,24 @@ class FileTest extends LoopTest {
         Path sub = Files.createDirectory(dir.resolve("stat-dir"));
         FileHandle directory = keep(loop.openSync(null, sub, READ, Permissions.DEFAULT_DIRECTORY));
 
-        FileSuiteOutcome stat = stat(directory);
+        Outcome stat = stat(directory);
 
         stat.assertSucceeded(OperationKind.STAT);
-        assertEquals(FileType.DIRECTORY, stat.type);
+        assertEquals(FileType.DIRECTORY, stat.type());
     }
 
     @Test
     void statDescribesTheOpenFileNotWhatNowStandsAtItsPath() throws IOException {
-        Path path = Files.write(dir.resolve("replaced"), pattern(10));
+        Path path = Files.write(dir.resolve("replaced"), random(10));
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
         Files.delete(path);
         Files.createDirectory(path);
 
-        FileSuiteOutcome stat = stat(file);
+        Outcome stat = stat(file);
 
         stat.assertSucceeded(OperationKind.STAT);
-        assertEquals(FileType.REGULAR, stat.type, "stat must describe the open file (like fstat), not the new directory");
-        assertEquals(10, stat.size);
+        assertEquals(FileType.REGULAR, stat.type(), "stat must describe the open file (like fstat), not the new directory");
+        assertEquals(10, stat.size());
     }
 
     @Test
@@ -716,7 +705,7 @@ class FileTest extends LoopTest {
         FileHandle directory = keep(loop.openSync(null, sub, READ, Permissions.DEFAULT_DIRECTORY));
         ByteBuffer buffer = ByteBuffer.allocate(16);
 
-        FileSuiteOutcome read = read(directory, 0, buffer, false);
+        Outcome read = read(directory, 0, buffer, false);
 
         read.assertFailedWith(ReadError.IS_DIRECTORY);
         assertEquals(0, buffer.position());
@@ -728,11 +717,11 @@ class FileTest extends LoopTest {
         FileHandle file = openOk(null, path, CREATE, Permissions.DEFAULT_FILE);
         stat(file).assertSucceeded(OperationKind.STAT);
 
-        write(file, 0, ByteBuffer.wrap(pattern(777)), true).assertSucceeded(OperationKind.WRITE);
-        FileSuiteOutcome stat = stat(file);
+        write(file, 0, ByteBuffer.wrap(random(777)), true).assertSucceeded(OperationKind.WRITE);
+        Outcome stat = stat(file);
 
         stat.assertSucceeded(OperationKind.STAT);
-        assertEquals(777, stat.size);
+        assertEquals(777, stat.size());
     }
 
     // ---- attachments ---------------------------------------------------------------------------
@@ -745,33 +734,33 @@ class FileTest extends LoopTest {
         Object readTag = new Object();
         Object statTag = new Object();
 
-        FileSuiteOutcome open = new FileSuiteOutcome();
+        Recorder<Outcome> open = Recorder.outcomes();
         loop.open(null, path, READ_WRITE_CREATE, Permissions.DEFAULT_FILE, openTag, open.attachmentCallback());
-        finish(open);
-        open.assertSucceeded(OperationKind.OPEN);
-        FileHandle file = keep(open.file);
+        Outcome opened = finish(open);
+        opened.assertSucceeded(OperationKind.OPEN);
+        FileHandle file = keep(opened.file());
 
-        FileSuiteOutcome write = new FileSuiteOutcome();
-        loop.write(file, 0, bytes("tagged"), writeTag, write.attachmentCallback());
+        Recorder<Outcome> write = Recorder.outcomes();
+        loop.write(file, 0, ascii("tagged"), writeTag, write.attachmentCallback());
         finish(write);
-        FileSuiteOutcome read = new FileSuiteOutcome();
+        Recorder<Outcome> read = Recorder.outcomes();
         ByteBuffer in = ByteBuffer.allocate(6);
         loop.read(file, 0, in, readTag, read.attachmentCallback());
         finish(read);
-        FileSuiteOutcome stat = new FileSuiteOutcome();
+        Recorder<Outcome> stat = Recorder.outcomes();
         loop.stat(file, statTag, stat.attachmentCallback());
         finish(stat);
 
-        write.assertSucceeded(OperationKind.WRITE);
-        read.assertSucceeded(OperationKind.READ);
-        stat.assertSucceeded(OperationKind.STAT);
-        assertAttachment(openTag, open);
-        assertAttachment(writeTag, write);
-        assertAttachment(readTag, read);
-        assertAttachment(statTag, stat);
-        assertEquals(6, write.bytes, "the attachment form of write writes the whole buffer");
+        write.only().assertSucceeded(OperationKind.WRITE);
+        read.only().assertSucceeded(OperationKind.READ);
+        stat.only().assertSucceeded(OperationKind.STAT);
+        assertAttachment(openTag, opened);
+        assertAttachment(writeTag, write.only());
+        assertAttachment(readTag, read.only());
+        assertAttachment(statTag, stat.only());
+        assertEquals(6, write.only().bytes(), "the attachment form of write writes the whole buffer");
         assertEquals("tagged", new String(filled(in), StandardCharsets.US_ASCII));
-        assertEquals(6, stat.size);
+        assertEquals(6, stat.only().size());
     }
 
     @Test
@@ -781,17 +770,17 @@ class FileTest extends LoopTest {
         Object readTag = "read tag";
         Object writeTag = "write tag";
 
-        FileSuiteOutcome read = new FileSuiteOutcome();
+        Recorder<Outcome> read = Recorder.outcomes();
         ByteBuffer in = ByteBuffer.allocate(4);
         loop.read(file, 4, in, true, Duration.ofMillis(200), readTag, read.attachmentCallback());
-        FileSuiteOutcome write = new FileSuiteOutcome();
-        loop.write(file, 0, bytes("ab"), true, Duration.ofMillis(200), writeTag, write.attachmentCallback());
+        Recorder<Outcome> write = Recorder.outcomes();
+        loop.write(file, 0, ascii("ab"), true, Duration.ofMillis(200), writeTag, write.attachmentCallback());
         runToCompletion();
 
-        read.assertSucceeded(OperationKind.READ);
-        write.assertSucceeded(OperationKind.WRITE);
-        assertAttachment(readTag, read);
-        assertAttachment(writeTag, write);
+        read.only().assertSucceeded(OperationKind.READ);
+        write.only().assertSucceeded(OperationKind.WRITE);
+        assertAttachment(readTag, read.only());
+        assertAttachment(writeTag, write.only());
         assertEquals("5678", new String(filled(in), StandardCharsets.US_ASCII));
         assertEquals("ab345678", Files.readString(path));
     }
@@ -800,81 +789,65 @@ class FileTest extends LoopTest {
     void preparedFileOperationsTakeAnAttachmentBeforeTheyRun() throws IOException {
         Path path = Files.writeString(dir.resolve("prepared.txt"), "prep");
         FileHandle file = openOk(null, path, READ, Permissions.DEFAULT_FILE);
-        FileSuiteOutcome stat = new FileSuiteOutcome();
+        Recorder<Outcome> stat = Recorder.outcomes();
         Object tag = new Object();
 
         loop.exec(loop.prepStat(file, op -> { }).withAttachment(tag, stat.attachmentCallback()));
-        finish(stat);
+        Outcome stated = finish(stat);
 
-        stat.assertSucceeded(OperationKind.STAT);
-        assertAttachment(tag, stat);
-        assertEquals(4, stat.size);
+        stated.assertSucceeded(OperationKind.STAT);
+        assertAttachment(tag, stated);
+        assertEquals(4, stated.size());
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private static void assertAttachment(Object expected, FileSuiteOutcome outcome) {
-        assertSame(expected, outcome.handedAttachment, "the callback was not handed the attachment");
-        assertSame(expected, outcome.attachment, "Operation.attachment() does not return the attachment");
-    }
-
-    private static ByteBuffer bytes(String text) {
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+    private static void assertAttachment(Object expected, Outcome outcome) {
+        assertSame(expected, outcome.handedAttachment(), "the callback was not handed the attachment");
+        assertSame(expected, outcome.attachment(), "Operation.attachment() does not return the attachment");
     }
 
     private FileHandle keep(FileHandle file) {
-        opened.add(file);
-        return file;
+        return handles.track(file);
     }
 
     /** Ticks until the callback ran and no operation is left waiting, so a second callback would show up. */
-    private void finish(FileSuiteOutcome outcome) {
-        tickUntil(outcome::done);
-        runToCompletion();
+    private Outcome finish(Recorder<Outcome> recorder) {
+        return FileSuiteSupport.finish(loop, recorder);
     }
 
-    private FileSuiteOutcome open(FileHandle directory, Path path, Set<FileFlag> flags) {
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(directory, path, flags, Permissions.DEFAULT_FILE, open.callback());
-        assertFalse(open.done(), "the open's callback ran synchronously");
-        finish(open);
-        if (open.file != null) {
-            keep(open.file);
-        }
-        return open;
+    private Outcome open(FileHandle directory, Path path, Set<FileFlag> flags) {
+        Recorder<Outcome> open = Recorder.outcomes();
+        loop.open(directory, path, flags, Permissions.DEFAULT_FILE, open);
+        assertFalse(open.called(), "the open's callback ran synchronously");
+        Outcome opened = finish(open);
+        keep(opened.file());
+        return opened;
     }
 
     private FileHandle openOk(FileHandle directory, Path path, Set<FileFlag> flags, int permissions) {
-        FileSuiteOutcome open = new FileSuiteOutcome();
-        loop.open(directory, path, flags, permissions, open.callback());
-        finish(open);
-        open.assertSucceeded(OperationKind.OPEN);
-        assertNotNull(open.file, "a successful open hands out the file");
-        return keep(open.file);
+        return keep(FileSuiteSupport.openOk(loop, directory, path, flags, permissions));
     }
 
-    private FileSuiteOutcome read(FileHandle file, long offset, ByteBuffer buffer, boolean all) {
-        FileSuiteOutcome read = new FileSuiteOutcome();
-        loop.read(file, offset, buffer, all, null, read.callback());
-        assertFalse(read.done(), "the read's callback ran synchronously");
-        finish(read);
-        return read;
+    private Outcome read(FileHandle file, long offset, ByteBuffer buffer, boolean all) {
+        Recorder<Outcome> read = Recorder.outcomes();
+        loop.read(file, offset, buffer, all, null, read);
+        assertFalse(read.called(), "the read's callback ran synchronously");
+        return finish(read);
     }
 
-    private FileSuiteOutcome write(FileHandle file, long offset, ByteBuffer buffer, boolean all) {
-        FileSuiteOutcome write = new FileSuiteOutcome();
-        loop.write(file, offset, buffer, all, null, write.callback());
-        assertFalse(write.done(), "the write's callback ran synchronously");
-        finish(write);
-        return write;
+    private Outcome write(FileHandle file, long offset, ByteBuffer buffer, boolean all) {
+        Recorder<Outcome> write = Recorder.outcomes();
+        loop.write(file, offset, buffer, all, null, write);
+        assertFalse(write.called(), "the write's callback ran synchronously");
+        return finish(write);
     }
 
-    private FileSuiteOutcome stat(FileHandle file) {
-        FileSuiteOutcome stat = new FileSuiteOutcome();
-        loop.stat(file, stat.callback());
-        assertFalse(stat.done(), "the stat's callback ran synchronously");
-        finish(stat);
-        return stat;
+    private Outcome stat(FileHandle file) {
+        Recorder<Outcome> stat = Recorder.outcomes();
+        loop.stat(file, stat);
+        assertFalse(stat.called(), "the stat's callback ran synchronously");
+        return finish(stat);
     }
 
     /** A path and flags the operating system refuses this process, as the JDK itself confirms. */

@@ -2,11 +2,8 @@ package dev.nbio.tck;
 
 import dev.nbio.EventLoop;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A second event loop, on a thread of its own, for tests that need something belonging to
@@ -26,7 +23,7 @@ final class ForeignLoop implements AutoCloseable {
     ForeignLoop(String backend) throws Exception {
         thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "foreign-loop"));
         try {
-            loop = run(() -> EventLoop.acquire(backend));
+            loop = call(() -> EventLoop.acquire(backend));
         } catch (Exception | Error e) {
             thread.shutdownNow();
             throw e;
@@ -51,30 +48,14 @@ final class ForeignLoop implements AutoCloseable {
      * @throws Exception what the step threw
      */
     <T> T call(Callable<T> step) throws Exception {
-        return run(step);
-    }
-
-    private <T> T run(Callable<T> step) throws Exception {
-        try {
-            return thread.submit(step).get(LoopTest.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            throw new AssertionError("the foreign loop's thread did not finish a step within " + LoopTest.LIMIT, e);
-        }
+        return OtherThreads.await(thread.submit(step), "the foreign loop's thread");
     }
 
     /** Releases the loop on its thread and stops the thread. */
     @Override
     public void close() {
         try {
-            run(() -> {
+            call(() -> {
                 loop.release();
                 return null;
             });

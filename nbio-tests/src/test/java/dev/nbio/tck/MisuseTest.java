@@ -1,8 +1,8 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.OpenHandles.closeNow;
+import static dev.nbio.tck.OtherThreads.runOnOtherThread;
 import static dev.nbio.tck.SemanticsChecks.assertThrowsMentioning;
-import static dev.nbio.tck.SemanticsChecks.closeNow;
-import static dev.nbio.tck.SemanticsChecks.runOnOtherThread;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;

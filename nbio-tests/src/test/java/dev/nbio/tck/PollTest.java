@@ -1,5 +1,7 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Ticking.QUIET;
+import static dev.nbio.tck.Ticking.tickFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,13 +14,10 @@ import dev.nbio.TcpSocket;
 import dev.nbio.tck.SocketOutcomes.Accepted;
 import dev.nbio.tck.SocketOutcomes.Polled;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,20 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.nbio.tck.Backends#names")
 class PollTest extends LoopTest {
-    /** Long enough for a poll that fires wrongly to have fired. */
-    private static final Duration QUIET = Duration.ofMillis(60);
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
-
     @Test
     void pollReadableFiresWhenDataArrivesAndNotBefore() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             Recorder<Polled> poll = Recorder.polls();
             assertEquals(OperationKind.POLL, loop.poll(pair.server(), PollEvent.READABLE, poll).kind());
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             assertFalse(poll.called(), "readable reported with nothing to read");
 
             loop.send(pair.client(), ByteBuffer.wrap(new byte[] {1, 2, 3}), Recorder.sends());
@@ -71,7 +62,7 @@ class PollTest extends LoopTest {
         TcpSocket listener = loop.listenTcp(loopback());
         Recorder<Polled> poll = Recorder.polls();
         loop.poll(listener, PollEvent.READABLE, poll);
-        SocketTestKit.tickFor(loop, QUIET);
+        tickFor(loop, QUIET);
         assertFalse(poll.called(), "readable reported with no connection pending");
 
         List<TcpSocket> dialed = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.nbio.tck;
 
-import static dev.nbio.tck.SemanticsChecks.closeNow;
+import static dev.nbio.tck.OpenHandles.closeNow;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,11 +45,11 @@ class PrepExecTest extends LoopTest {
     Path dir;
 
     /** Counts a callback's calls and checks the results inside it, while the operation is valid. */
-    private static final class Outcome implements Callback {
+    private static final class CheckedCallback implements Callback {
         private final Consumer<Operation> check;
         int calls;
 
-        Outcome(Consumer<Operation> check) {
+        CheckedCallback(Consumer<Operation> check) {
             this.check = check;
         }
 
@@ -62,7 +62,7 @@ class PrepExecTest extends LoopTest {
     }
 
     /** Checks that a prepared operation has its kind, does not run on a tick and is not counted. */
-    private void assertWaitsForExec(Operation prepared, OperationKind kind, Outcome outcome) {
+    private void assertWaitsForExec(Operation prepared, OperationKind kind, CheckedCallback outcome) {
         assertEquals(kind, prepared.kind());
         assertSame(loop, prepared.loop());
         int waiting = loop.numWaiting();
@@ -72,7 +72,7 @@ class PrepExecTest extends LoopTest {
     }
 
     /** Executes a prepared operation and ticks until its callback ran, once. */
-    private void execAndAwait(Operation prepared, Outcome outcome) {
+    private void execAndAwait(Operation prepared, CheckedCallback outcome) {
         int waiting = loop.numWaiting();
         assertSame(prepared, loop.exec(prepared), "exec returns the operation it ran");
         assertEquals(waiting + 1, loop.numWaiting(), "an executed operation counts as waiting");
@@ -80,7 +80,7 @@ class PrepExecTest extends LoopTest {
         assertEquals(1, outcome.calls);
     }
 
-    private void prepared(Operation prepared, OperationKind kind, Outcome outcome) {
+    private void prepared(Operation prepared, OperationKind kind, CheckedCallback outcome) {
         assertWaitsForExec(prepared, kind, outcome);
         execAndAwait(prepared, outcome);
     }
@@ -91,19 +91,19 @@ class PrepExecTest extends LoopTest {
 
     @Test
     void nextTick() {
-        Outcome outcome = new Outcome(op -> { });
+        CheckedCallback outcome = new CheckedCallback(op -> { });
         prepared(loop.prepNextTick(outcome), OperationKind.NEXT_TICK, outcome);
     }
 
     @Test
     void timeout() {
-        Outcome outcome = new Outcome(op -> { });
+        CheckedCallback outcome = new CheckedCallback(op -> { });
         prepared(loop.prepTimeout(Duration.ofMillis(5), outcome), OperationKind.TIMEOUT, outcome);
     }
 
     @Test
     void aPreparedTimeoutCountsFromThePrepNotTheExec() {
-        Outcome outcome = new Outcome(op -> { });
+        CheckedCallback outcome = new CheckedCallback(op -> { });
         Duration duration = Duration.ofMillis(20);
         long prepared = System.nanoTime();
         Operation timeout = loop.prepTimeout(duration, outcome);
@@ -120,8 +120,8 @@ class PrepExecTest extends LoopTest {
     void acceptAndDial() throws IOException {
         TcpSocket listener = loop.listenTcp(loopback());
         TcpSocket[] sides = new TcpSocket[2];
-        Outcome accepted = new Outcome(op -> sides[0] = op.accept().client());
-        Outcome dialed = new Outcome(op -> sides[1] = op.dial().socket());
+        CheckedCallback accepted = new CheckedCallback(op -> sides[0] = op.accept().client());
+        CheckedCallback dialed = new CheckedCallback(op -> sides[1] = op.dial().socket());
         Operation accept = loop.prepAccept(listener, null, accepted);
         Operation dial = loop.prepDial(addressOf(listener), null, dialed);
         assertWaitsForExec(accept, OperationKind.ACCEPT, accepted);
@@ -140,7 +140,7 @@ class PrepExecTest extends LoopTest {
     void recvIntoOneBuffer() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             ByteBuffer buffer = ByteBuffer.allocate(HELLO.length);
-            Outcome outcome = new Outcome(op -> assertEquals(HELLO.length, op.recv().received()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertEquals(HELLO.length, op.recv().received()));
             Operation recv = loop.prepRecv(pair.server(), buffer, true, null, outcome);
             assertWaitsForExec(recv, OperationKind.RECV, outcome);
             loop.send(pair.client(), ByteBuffer.wrap(HELLO), op -> { });
@@ -154,7 +154,7 @@ class PrepExecTest extends LoopTest {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             ByteBuffer head = ByteBuffer.allocate(2);
             ByteBuffer tail = ByteBuffer.allocate(3);
-            Outcome outcome = new Outcome(op -> assertEquals(HELLO.length, op.recv().received()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertEquals(HELLO.length, op.recv().received()));
             Operation recv = loop.prepRecv(pair.server(), new ByteBuffer[] {head, tail}, true, null, outcome);
             assertWaitsForExec(recv, OperationKind.RECV, outcome);
             loop.send(pair.client(), ByteBuffer.wrap(HELLO), op -> { });
@@ -167,7 +167,7 @@ class PrepExecTest extends LoopTest {
     @Test
     void sendOneBuffer() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
-            Outcome outcome = new Outcome(op -> assertEquals(HELLO.length, op.send().sent()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertEquals(HELLO.length, op.send().sent()));
             Operation send = loop.prepSend(pair.client(), ByteBuffer.wrap(HELLO), null, true, null, outcome);
             prepared(send, OperationKind.SEND, outcome);
             assertArrayEquals(HELLO, receiveAtServer(pair, HELLO.length));
@@ -178,7 +178,7 @@ class PrepExecTest extends LoopTest {
     void sendSeveralBuffers() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             ByteBuffer[] parts = {ByteBuffer.wrap("he".getBytes(US_ASCII)), ByteBuffer.wrap("llo".getBytes(US_ASCII))};
-            Outcome outcome = new Outcome(op -> assertEquals(HELLO.length, op.send().sent()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertEquals(HELLO.length, op.send().sent()));
             prepared(loop.prepSend(pair.client(), parts, null, true, null, outcome), OperationKind.SEND, outcome);
             assertArrayEquals(HELLO, receiveAtServer(pair, HELLO.length));
         }
@@ -187,7 +187,7 @@ class PrepExecTest extends LoopTest {
     @Test
     void poll() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
-            Outcome outcome = new Outcome(op -> assertEquals(PollEvent.WRITABLE, op.poll().event()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertEquals(PollEvent.WRITABLE, op.poll().event()));
             prepared(loop.prepPoll(pair.client(), PollEvent.WRITABLE, null, outcome), OperationKind.POLL, outcome);
         }
     }
@@ -195,7 +195,7 @@ class PrepExecTest extends LoopTest {
     @Test
     void closeASocket() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
-            Outcome outcome = new Outcome(op -> assertNull(op.close().error()));
+            CheckedCallback outcome = new CheckedCallback(op -> assertNull(op.close().error()));
             prepared(loop.prepClose(pair.client(), outcome), OperationKind.CLOSE, outcome);
             assertFalse(pair.client().isOpen());
         }
@@ -205,7 +205,7 @@ class PrepExecTest extends LoopTest {
     void open() throws IOException {
         Path path = fileWith(HELLO);
         FileHandle[] opened = new FileHandle[1];
-        Outcome outcome = new Outcome(op -> opened[0] = op.open().file());
+        CheckedCallback outcome = new CheckedCallback(op -> opened[0] = op.open().file());
         prepared(loop.prepOpen(null, path, EnumSet.of(FileFlag.READ), Permissions.DEFAULT_FILE, outcome),
                 OperationKind.OPEN, outcome);
         assertNotNull(opened[0]);
@@ -217,7 +217,7 @@ class PrepExecTest extends LoopTest {
     void read() throws IOException {
         FileHandle file = loop.openSync(fileWith(HELLO));
         ByteBuffer buffer = ByteBuffer.allocate(4);
-        Outcome outcome = new Outcome(op -> assertEquals(4, op.read().read()));
+        CheckedCallback outcome = new CheckedCallback(op -> assertEquals(4, op.read().read()));
         prepared(loop.prepRead(file, 1, buffer, true, null, outcome), OperationKind.READ, outcome);
         assertEquals("ello", new String(buffer.array(), US_ASCII));
         closeNow(file);
@@ -227,7 +227,7 @@ class PrepExecTest extends LoopTest {
     void write() throws IOException {
         Path path = fileWith(HELLO);
         FileHandle file = loop.openSync(null, path, EnumSet.of(FileFlag.WRITE), Permissions.DEFAULT_FILE);
-        Outcome outcome = new Outcome(op -> assertEquals(2, op.write().written()));
+        CheckedCallback outcome = new CheckedCallback(op -> assertEquals(2, op.write().written()));
         prepared(loop.prepWrite(file, 1, ByteBuffer.wrap("EL".getBytes(US_ASCII)), true, null, outcome),
                 OperationKind.WRITE, outcome);
         closeNow(file);
@@ -237,7 +237,7 @@ class PrepExecTest extends LoopTest {
     @Test
     void stat() throws IOException {
         FileHandle file = loop.openSync(fileWith(HELLO));
-        Outcome outcome = new Outcome(op -> {
+        CheckedCallback outcome = new CheckedCallback(op -> {
             assertEquals(FileType.REGULAR, op.stat().type());
             assertEquals(HELLO.length, op.stat().size());
         });
@@ -249,7 +249,7 @@ class PrepExecTest extends LoopTest {
     void sendfile() throws IOException {
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             FileHandle file = loop.openSync(fileWith(HELLO));
-            Outcome outcome = new Outcome(op -> {
+            CheckedCallback outcome = new CheckedCallback(op -> {
                 assertTrue(op.sendfile().done());
                 assertEquals(3, op.sendfile().sent());
                 assertEquals(3, op.sendfile().total());

@@ -1,18 +1,19 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.OpenHandles.closeNow;
 import static dev.nbio.tck.SemanticsChecks.assertThrowsMentioning;
-import static dev.nbio.tck.SemanticsChecks.closeNow;
 import static dev.nbio.tck.SemanticsChecks.leaveBytesWaitingAtServer;
-import static dev.nbio.tck.SemanticsChecks.tickFor;
+import static dev.nbio.tck.Ticking.QUIET;
+import static dev.nbio.tck.Ticking.tickFor;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.Callback;
+import dev.nbio.OpError;
 import dev.nbio.Operation;
 import dev.nbio.OperationKind;
-import dev.nbio.OpError;
 import dev.nbio.TcpSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,8 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.nbio.tck.Backends#names")
 class RemovalTest extends LoopTest {
     private static final byte[] HELLO = "hello".getBytes(US_ASCII);
-    /** Long enough for anything removed to have called back if removal had not stopped it. */
-    private static final Duration GRACE = Duration.ofMillis(60);
     private static final String[] GONE = {"removed", "recycled"};
 
     @Test
@@ -44,7 +43,7 @@ class RemovalTest extends LoopTest {
         assertEquals(1, loop.numWaiting());
         loop.remove(timeout);
         assertEquals(0, loop.numWaiting(), "a removed operation still counts as waiting");
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(called[0], "the removed timeout called back");
         assertEquals(0, loop.numWaiting());
     }
@@ -55,7 +54,7 @@ class RemovalTest extends LoopTest {
         Operation nextTick = loop.nextTick(op -> called[0] = true);
         loop.remove(nextTick);
         assertEquals(0, loop.numWaiting());
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(called[0], "the removed nextTick called back");
     }
 
@@ -63,7 +62,7 @@ class RemovalTest extends LoopTest {
     void aRemovedZeroTimeoutNeverCallsBack() {
         boolean[] called = {false};
         loop.remove(loop.timeout(Duration.ZERO, op -> called[0] = true));
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(called[0], "the removed zero timeout called back");
         assertEquals(0, loop.numWaiting());
     }
@@ -82,7 +81,7 @@ class RemovalTest extends LoopTest {
         Operation timeout = loop.timeout(Duration.ofMillis(10), op -> called[0] = true);
         loop.remove(timeout);
         assertThrowsMentioning(IllegalStateException.class, () -> loop.exec(timeout), GONE);
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(called[0]);
         assertEquals(0, loop.numWaiting());
     }
@@ -120,7 +119,7 @@ class RemovalTest extends LoopTest {
         loop.remove(prepared);
         assertEquals(0, loop.numWaiting());
         assertThrowsMentioning(IllegalStateException.class, () -> loop.exec(prepared), GONE);
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(called[0]);
     }
 
@@ -143,7 +142,7 @@ class RemovalTest extends LoopTest {
 
         void assertOnlyOneRan() {
             tickUntil(() -> !ran.isEmpty());
-            tickFor(loop, GRACE);
+            tickFor(loop, QUIET);
             assertEquals(1, ran.size(), () -> "callbacks that ran: " + ran);
             assertEquals(0, loop.numWaiting());
         }
@@ -178,7 +177,7 @@ class RemovalTest extends LoopTest {
             loop.remove(recv);
             loop.send(pair.client(), ByteBuffer.wrap(HELLO), op -> sent[0] = !op.failed());
             tickUntil(() -> sent[0]);
-            tickFor(loop, GRACE);
+            tickFor(loop, QUIET);
             assertFalse(called[0], "the removed recv called back");
             assertEquals(0, loop.numWaiting());
         }
@@ -194,7 +193,7 @@ class RemovalTest extends LoopTest {
         loop.remove(accept);
         loop.close(listener, op -> closed[0] = true);
         tickUntil(() -> closed[0]);
-        tickFor(loop, GRACE);
+        tickFor(loop, QUIET);
         assertFalse(accepted[0], "the removed accept called back");
         assertEquals(0, loop.numWaiting());
     }
@@ -216,7 +215,7 @@ class RemovalTest extends LoopTest {
         // library accepted for the removed operation must have been closed by it.
         closeNow(listener);
         assertFalse(accepted[0], "the removed accept called back");
-        assertPeerIsGone(client[0], "the connection accepted for a removed accept was left open");
+        SocketTestKit.assertPeerSeesClose(loop, client[0], "the connection accepted for a removed accept");
         closeNow(client[0]);
     }
 
@@ -237,30 +236,11 @@ class RemovalTest extends LoopTest {
         assertFalse(dialed[0], "the removed dial called back");
         if (server[0] != null) {
             // The connection was made before the removal: the dialed socket must be closed.
-            assertPeerIsGone(server[0], "the socket of a removed dial was left open");
+            SocketTestKit.assertPeerSeesClose(loop, server[0], "the socket of a removed dial");
         } else {
             assertTrue(acceptError[0].isTimeout(), () -> "accept failed: " + acceptError[0]);
         }
         closeNow(server[0]);
         closeNow(listener);
-    }
-
-    /**
-     * Asserts that the other end of {@code socket} is closed: a receive sees the end of the
-     * stream or a reset, not a timeout.
-     */
-    private void assertPeerIsGone(TcpSocket socket, String message) {
-        OpError[] error = {null};
-        int[] received = {-1};
-        loop.recv(socket, ByteBuffer.allocate(16), false, Duration.ofMillis(200), op -> {
-            error[0] = op.error();
-            received[0] = op.recv().received();
-        });
-        tickUntil(() -> received[0] >= 0);
-        if (error[0] == null) {
-            assertEquals(0, received[0], () -> message + ": received " + received[0] + " bytes");
-        } else {
-            assertFalse(error[0].isTimeout(), message);
-        }
     }
 }

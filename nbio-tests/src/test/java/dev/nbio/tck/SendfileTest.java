@@ -1,5 +1,7 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Ticking.QUIET;
+import static dev.nbio.tck.Ticking.tickFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +14,6 @@ import dev.nbio.FileHandle;
 import dev.nbio.OperationKind;
 import dev.nbio.SendfileError;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sendfiled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,8 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,28 +38,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.nbio.tck.Backends#names")
 class SendfileTest extends LoopTest {
     private static final int FIVE_MIB = 5 << 20;
-    /** Long enough for a callback that should not run to have run. */
-    private static final Duration QUIET = Duration.ofMillis(60);
 
     @TempDir
     Path dir;
 
-    private final List<FileHandle> files = new ArrayList<>();
-
-    @AfterEach
-    void closeFilesAndCheckCallbacks() throws IOException {
-        for (FileHandle file : files) {
-            file.handle().close();
-        }
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
+    @RegisterExtension
+    final OpenHandles files = new OpenHandles();
+    private int fileCount;
 
     private FileHandle fileWith(byte[] contents) throws IOException {
-        Path path = dir.resolve("file-" + files.size() + ".bin");
-        Files.write(path, contents);
-        FileHandle file = loop.openSync(path);
-        files.add(file);
-        return file;
+        Path path = Files.write(dir.resolve("file-" + fileCount++ + ".bin"), contents);
+        return files.track(loop.openSync(path));
     }
 
     /** Receives exactly {@code length} bytes on the server side (recv with {@code all}). */
@@ -79,7 +69,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void wholeFileArrivesByteForByteWithOneFinalCallback() throws IOException {
-        byte[] contents = SocketTestKit.randomBytes(FIVE_MIB, 5);
+        byte[] contents = Bytes.random(FIVE_MIB, 5);
         FileHandle file = fileWith(contents);
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             Recorder<Received> recv = Recorder.recvs();
@@ -87,7 +77,7 @@ class SendfileTest extends LoopTest {
             Recorder<Sendfiled> sendfile = Recorder.sendfiles();
             assertEquals(OperationKind.SENDFILE, loop.sendfile(pair.client(), file, sendfile).kind());
             tickUntil(() -> sendfile.called() && recv.called());
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
 
             assertEquals(new Sendfiled(FIVE_MIB, FIVE_MIB, true, null), sendfile.only());
             assertEquals(new Received(FIVE_MIB, null, null), recv.only());
@@ -98,7 +88,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void offsetAndLengthSendExactlyThatRange() throws IOException {
-        byte[] contents = SocketTestKit.randomBytes(1 << 20, 11);
+        byte[] contents = Bytes.random(1 << 20, 11);
         int offset = 1000;
         int length = 300_000;
         FileHandle file = fileWith(contents);
@@ -117,7 +107,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void lengthMinusOneSendsFromTheOffsetToTheEnd() throws IOException {
-        byte[] contents = SocketTestKit.randomBytes(200_000, 12);
+        byte[] contents = Bytes.random(200_000, 12);
         int offset = 4096;
         int rest = contents.length - offset;
         FileHandle file = fileWith(contents);
@@ -136,7 +126,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void progressUpdatesReportIncreasingCountsThenExactlyOneFinalCallback() throws IOException {
-        byte[] contents = SocketTestKit.randomBytes(FIVE_MIB, 13);
+        byte[] contents = Bytes.random(FIVE_MIB, 13);
         FileHandle file = fileWith(contents);
         // Small kernel buffers: the file must go in many chunks, each owed a progress update.
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), 64 * 1024)) {
@@ -145,7 +135,7 @@ class SendfileTest extends LoopTest {
             Recorder<Sendfiled> sendfile = Recorder.sendfiles();
             loop.sendfile(pair.client(), file, 0, -1, true, null, sendfile);
             tickUntil(() -> recv.called() && sendfile.called() && sendfile.last().done());
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
 
             List<Sendfiled> calls = sendfile.calls();
             assertTrue(calls.size() >= 2, () -> "no progress update before the final callback: " + calls);
@@ -168,7 +158,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void sendfileToAPeerThatClosedFailsWithConnectionReset() throws IOException {
-        FileHandle file = fileWith(SocketTestKit.randomBytes(16 << 20, 14));
+        FileHandle file = fileWith(Bytes.random(16 << 20, 14));
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             loop.close(pair.server());
             Recorder<Received> peerClosed = Recorder.recvs();
@@ -179,7 +169,7 @@ class SendfileTest extends LoopTest {
             Recorder<Sendfiled> sendfile = Recorder.sendfiles();
             loop.sendfile(pair.client(), file, sendfile);
             tickUntil(sendfile::called);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             Sendfiled outcome = sendfile.only();
             assertEquals(SendfileError.CONNECTION_RESET, outcome.error());
             assertTrue(outcome.done(), "a failure is the final callback");
@@ -192,7 +182,7 @@ class SendfileTest extends LoopTest {
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), 32 * 1024)) {
             Recorder<Sendfiled> sendfile = Recorder.sendfiles();
             loop.sendfile(pair.client(), file, sendfile);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             assertFalse(sendfile.called(), "16 MiB cannot go out while the peer reads nothing");
             loop.close(pair.client());
             tickUntil(sendfile::called);
@@ -208,7 +198,7 @@ class SendfileTest extends LoopTest {
             Recorder<Sendfiled> sendfile = Recorder.sendfiles();
             loop.sendfile(pair.client(), file, 0, -1, false, Duration.ofMillis(60), sendfile);
             tickUntil(sendfile::called);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             Sendfiled outcome = sendfile.only();
             assertEquals(SendfileError.TIMEOUT, outcome.error());
             assertTrue(outcome.done());
@@ -219,7 +209,7 @@ class SendfileTest extends LoopTest {
 
     @Test
     void aRangeBeyondTheEndOfTheFileFailsWithEof() throws IOException {
-        byte[] contents = SocketTestKit.randomBytes(1000, 15);
+        byte[] contents = Bytes.random(1000, 15);
         FileHandle file = fileWith(contents);
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
             Recorder<Received> recv = Recorder.recvs();

@@ -3,7 +3,6 @@ package dev.nbio.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nbio.AcceptError;
-import dev.nbio.Callback;
 import dev.nbio.DialError;
 import dev.nbio.Operation;
 import dev.nbio.PollError;
@@ -13,16 +12,13 @@ import dev.nbio.SendError;
 import dev.nbio.SendfileError;
 import dev.nbio.TcpSocket;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
 
 /**
- * Copies of socket operation results, taken inside the callback: an operation is recycled
- * once its callback returns, so a test must not read it afterwards. Each snapshot also
- * checks that the generic {@link Operation#error()} and {@link Operation#failed()} agree
- * with the typed view; a mismatch is thrown in the callback and reaches the test through
- * the loop's error handler.
+ * Copies of socket operation results, one record per kind, kept by a {@link Recorder}: a
+ * test compares them whole ({@code assertEquals(new Received(3, null, null), recv.only())}).
+ * Each copy also checks that the generic {@link Operation#error()} and
+ * {@link Operation#failed()} agree with the typed view; a mismatch is thrown in the callback
+ * and fails the test through the loop's error handler.
  */
 final class SocketOutcomes {
     private SocketOutcomes() {
@@ -80,71 +76,5 @@ final class SocketOutcomes {
     private static void checkGenericError(Operation op, Object typedError) {
         assertEquals(typedError, op.error(), "Operation.error() disagrees with the typed view of " + op.kind());
         assertEquals(typedError != null, op.failed(), "Operation.failed() disagrees with the error of " + op.kind());
-    }
-
-    /**
-     * A callback that keeps a snapshot of every call, so a test can count calls and inspect
-     * their results after the loop has recycled the operation.
-     *
-     * @param <T> the snapshot type
-     */
-    static final class Recorder<T> implements Callback {
-        private final Function<Operation, T> snapshot;
-        private final List<T> calls = new ArrayList<>();
-
-        private Recorder(Function<Operation, T> snapshot) {
-            this.snapshot = snapshot;
-        }
-
-        static Recorder<Accepted> accepts() {
-            return new Recorder<>(Accepted::of);
-        }
-
-        static Recorder<Dialed> dials() {
-            return new Recorder<>(Dialed::of);
-        }
-
-        static Recorder<Received> recvs() {
-            return new Recorder<>(Received::of);
-        }
-
-        static Recorder<Sent> sends() {
-            return new Recorder<>(Sent::of);
-        }
-
-        static Recorder<Polled> polls() {
-            return new Recorder<>(Polled::of);
-        }
-
-        static Recorder<Sendfiled> sendfiles() {
-            return new Recorder<>(Sendfiled::of);
-        }
-
-        @Override
-        public void onComplete(Operation op) {
-            calls.add(snapshot.apply(op));
-        }
-
-        boolean called() {
-            return !calls.isEmpty();
-        }
-
-        int count() {
-            return calls.size();
-        }
-
-        List<T> calls() {
-            return calls;
-        }
-
-        /** The one call there was; fails when the callback ran more or less than once. */
-        T only() {
-            assertEquals(1, calls.size(), () -> "expected exactly one callback, got " + calls);
-            return calls.get(0);
-        }
-
-        T last() {
-            return calls.get(calls.size() - 1);
-        }
     }
 }

@@ -1,22 +1,20 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Ticking.QUIET;
+import static dev.nbio.tck.Ticking.tickFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.AcceptError;
 import dev.nbio.FileHandle;
 import dev.nbio.Operation;
 import dev.nbio.PollEvent;
-import dev.nbio.RecvError;
 import dev.nbio.TcpSocket;
 import dev.nbio.tck.SocketOutcomes.Accepted;
 import dev.nbio.tck.SocketOutcomes.Dialed;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sendfiled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -38,8 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.nbio.tck.Backends#names")
 class SocketRemovalTest extends LoopTest {
-    /** Long enough for a callback that should not run to have run. */
-    private static final Duration QUIET = Duration.ofMillis(60);
     /** How long to wait for a peer's close that must already have happened. */
     private static final Duration CLOSE_SEEN = Duration.ofMillis(200);
     private static final int SMALL_BUFFERS = 32 * 1024;
@@ -47,31 +42,15 @@ class SocketRemovalTest extends LoopTest {
     @TempDir
     Path dir;
 
-    @AfterEach
-    void noCallbackThrew() {
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
-
     /** After a removal: the callback stays silent, nothing is waiting and the loop still runs callbacks. */
     private void assertRemovedSilently(Recorder<?> removed) {
-        SocketTestKit.tickFor(loop, QUIET);
+        tickFor(loop, QUIET);
         assertFalse(removed.called(), () -> "a removed operation's callback ran: " + removed.calls());
         assertEquals(0, loop.numWaiting(), "a removed operation still counts as waiting");
         boolean[] ran = {false};
         loop.nextTick(op -> ran[0] = true);
         tickUntil(() -> ran[0]);
         assertEquals(0, loop.numWaiting());
-    }
-
-    /** The peer of a socket that was dropped must see it closed (0 bytes or a reset), not silence. */
-    private void assertPeerSeesClose(TcpSocket peer, String whatWasDropped) {
-        Recorder<Received> recv = Recorder.recvs();
-        loop.recv(peer, ByteBuffer.allocate(8), false, CLOSE_SEEN, recv);
-        tickUntil(recv::called);
-        Received outcome = recv.only();
-        assertNotEquals(RecvError.TIMEOUT, outcome.error(), whatWasDropped + " was leaked: its peer never saw it close");
-        assertTrue(outcome.error() == RecvError.CONNECTION_RESET || outcome.received() == 0 && outcome.error() == null,
-                () -> "expected the peer to see a close, got " + outcome);
     }
 
     @Test
@@ -91,7 +70,7 @@ class SocketRemovalTest extends LoopTest {
             Accepted accepted = accept.only();
             if (accepted.error() != AcceptError.TIMEOUT) {
                 assertNull(accepted.error());
-                assertPeerSeesClose(accepted.client(), "the removed dial's socket");
+                SocketTestKit.assertPeerSeesClose(loop, accepted.client(), "the removed dial's socket");
                 accepted.client().handle().close();
             }
         } finally {
@@ -134,7 +113,7 @@ class SocketRemovalTest extends LoopTest {
         loop.remove(loop.accept(listener, accept));
         assertRemovedSilently(accept);
         try {
-            assertPeerSeesClose(dial.only().socket(), "the connection the removed accept took");
+            SocketTestKit.assertPeerSeesClose(loop, dial.only().socket(), "the connection the removed accept took");
         } finally {
             dial.only().socket().handle().close();
             listener.handle().close();
@@ -156,7 +135,7 @@ class SocketRemovalTest extends LoopTest {
             loop.recv(pair.server(), in, recv);
             tickUntil(recv::called);
             assertEquals(new Received(3, null, null), recv.only());
-            assertArrayEquals(new byte[] {9, 8, 7}, SocketTestKit.contents(in, 0, 3));
+            assertArrayEquals(new byte[] {9, 8, 7}, Bytes.contents(in, 0, 3));
         }
     }
 
@@ -184,7 +163,7 @@ class SocketRemovalTest extends LoopTest {
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), SMALL_BUFFERS)) {
             Recorder<?> removed = Recorder.sends();
             Operation op = loop.send(pair.client(), ByteBuffer.wrap(new byte[16 << 20]), removed);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             assertFalse(removed.called(), "16 MiB cannot go out while the peer reads nothing");
             loop.remove(op);
             assertRemovedSilently(removed);
@@ -228,7 +207,7 @@ class SocketRemovalTest extends LoopTest {
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), SMALL_BUFFERS)) {
             Recorder<?> removed = Recorder.sendfiles();
             Operation op = loop.sendfile(pair.client(), file, removed);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             assertFalse(removed.called(), "16 MiB cannot go out while the peer reads nothing");
             loop.remove(op);
             assertRemovedSilently(removed);
@@ -249,7 +228,7 @@ class SocketRemovalTest extends LoopTest {
             // The receiver now drains, so the sendfile would progress and finish if it were not removed.
             loop.recv(pair.server(), ByteBuffer.allocate(16 << 20), true, null, Recorder.recvs());
             loop.remove(op);
-            SocketTestKit.tickFor(loop, QUIET);
+            tickFor(loop, QUIET);
             assertEquals(List.of(first), sendfile.calls(), "a removed sendfile called back again");
             loop.close(pair.server());
             runToCompletion();

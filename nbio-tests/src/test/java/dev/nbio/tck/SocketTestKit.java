@@ -1,14 +1,15 @@
 package dev.nbio.tck;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.AddressFamily;
 import dev.nbio.EventLoop;
+import dev.nbio.RecvError;
 import dev.nbio.TcpSocket;
-import dev.nbio.tck.SocketOutcomes.Accepted;
-import dev.nbio.tck.SocketOutcomes.Dialed;
-import dev.nbio.tck.SocketOutcomes.Recorder;
+import dev.nbio.tck.SocketOutcomes.Received;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,40 +17,13 @@ import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Random;
 
 /** Helpers shared by the socket conformance tests (package-private, for this suite only). */
 final class SocketTestKit {
-    private static final Duration TICK = Duration.ofMillis(20);
+    /** How long a peer may take to see a close that must already have happened. */
+    private static final Duration CLOSE_SEEN = Duration.ofMillis(200);
 
     private SocketTestKit() {
-    }
-
-    /**
-     * Reproducible pseudo-random bytes, so a misplaced or repeated chunk shows in a comparison.
-     *
-     * @param size how many
-     * @param seed the seed
-     * @return the bytes
-     */
-    static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    /**
-     * A copy of a range of a buffer, whatever its kind, without moving its position.
-     *
-     * @param buffer the buffer
-     * @param from   the first index
-     * @param to     the index after the last
-     * @return the bytes
-     */
-    static byte[] contents(ByteBuffer buffer, int from, int to) {
-        byte[] bytes = new byte[to - from];
-        buffer.get(from, bytes);
-        return bytes;
     }
 
     /**
@@ -66,17 +40,24 @@ final class SocketTestKit {
     }
 
     /**
-     * Ticks for a while without waiting for anything in particular: the way to show that a
-     * callback does NOT run (too early, or after removal).
+     * Accepts on a listener while dialing it, both through the loop, and asserts both succeed:
+     * a connection over a listener the test made its own way (or one that must still work).
      *
-     * @param loop     the loop
-     * @param duration how long
+     * @param loop     the loop of the calling thread
+     * @param listener a listening socket
+     * @return the listener with both sides of the new connection
      */
-    static void tickFor(EventLoop loop, Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() - end < 0) {
-            loop.tick(TICK);
-        }
+    static SocketPair connect(EventLoop loop, TcpSocket listener) {
+        Recorder<SocketOutcomes.Accepted> accept = Recorder.accepts();
+        Recorder<SocketOutcomes.Dialed> dial = Recorder.dials();
+        loop.accept(listener, accept);
+        loop.dial(LoopTest.addressOf(listener), dial);
+        Ticking.tickUntil(loop, () -> accept.called() && dial.called());
+        assertNull(accept.only().error(), "accept failed");
+        assertNull(dial.only().error(), "dial failed");
+        assertNotNull(accept.only().client(), "a successful accept hands out the connection");
+        assertNotNull(dial.only().socket(), "a successful dial hands out the socket");
+        return new SocketPair(listener, accept.only().client(), dial.only().socket());
     }
 
     /**
@@ -96,21 +77,27 @@ final class SocketTestKit {
         listener.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
         listener.bind(address);
         listener.listen(8);
-        Recorder<Accepted> accept = Recorder.accepts();
-        Recorder<Dialed> dial = Recorder.dials();
-        loop.accept(listener, accept);
-        loop.dial(listener.localAddress(), dial);
-        long deadline = System.nanoTime() + LoopTest.LIMIT.toNanos();
-        while ((!accept.called() || !dial.called()) && System.nanoTime() - deadline < 0) {
-            loop.tick(TICK);
-        }
-        Accepted accepted = accept.only();
-        Dialed dialed = dial.only();
-        assertNull(accepted.error(), "accept failed");
-        assertNull(dialed.error(), "dial failed");
-        assertNotNull(accepted.client());
-        accepted.client().setOption(StandardSocketOptions.SO_RCVBUF, bytes);
-        dialed.socket().setOption(StandardSocketOptions.SO_SNDBUF, bytes);
-        return new SocketPair(listener, accepted.client(), dialed.socket());
+        SocketPair pair = connect(loop, listener);
+        pair.server().setOption(StandardSocketOptions.SO_RCVBUF, bytes);
+        pair.client().setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+        return pair;
+    }
+
+    /**
+     * Asserts that the other end of {@code peer} is closed: a receive sees the end of the
+     * stream (0 bytes, no error) or a reset, not a timeout or any other error.
+     *
+     * @param loop           the loop of the calling thread
+     * @param peer           the side that stays open
+     * @param whatWasDropped the other side, for the failure message
+     */
+    static void assertPeerSeesClose(EventLoop loop, TcpSocket peer, String whatWasDropped) {
+        Recorder<Received> recv = Recorder.recvs();
+        loop.recv(peer, ByteBuffer.allocate(16), false, CLOSE_SEEN, recv);
+        Ticking.tickUntil(loop, recv::called);
+        Received outcome = recv.only();
+        assertNotEquals(RecvError.TIMEOUT, outcome.error(), whatWasDropped + " was leaked: its peer never saw it close");
+        assertTrue(outcome.error() == RecvError.CONNECTION_RESET || outcome.received() == 0 && outcome.error() == null,
+                () -> whatWasDropped + ": expected the peer to see a close, got " + outcome);
     }
 }

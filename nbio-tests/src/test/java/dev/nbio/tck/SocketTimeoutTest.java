@@ -19,7 +19,6 @@ import dev.nbio.tck.SocketOutcomes.Accepted;
 import dev.nbio.tck.SocketOutcomes.Dialed;
 import dev.nbio.tck.SocketOutcomes.Polled;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,11 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.nbio.tck.Backends#names")
 class SocketTimeoutTest extends LoopTest {
     private static final Duration TIMEOUT = Duration.ofMillis(60);
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
 
     /** Starts the clock; the timeout is measured from the call that makes the operation. */
     private static long start() {
@@ -69,21 +62,10 @@ class SocketTimeoutTest extends LoopTest {
         assertTrue(accept.only().error().isTimeout());
         assertEquals(0, loop.numWaiting());
 
-        try (SocketPair pair = connect(listener)) {
+        // Accepting and dialing once more shows the listener still works.
+        try (SocketPair pair = SocketTestKit.connect(loop, listener)) {
             assertTrue(pair.server().isOpen());
         }
-    }
-
-    /** Accepts and dials once more on a listener, proving it still works. */
-    private SocketPair connect(TcpSocket listener) throws IOException {
-        Recorder<Accepted> accept = Recorder.accepts();
-        Recorder<Dialed> dial = Recorder.dials();
-        loop.accept(listener, accept);
-        loop.dial(addressOf(listener), dial);
-        tickUntil(() -> accept.called() && dial.called());
-        assertNull(accept.only().error());
-        assertNull(dial.only().error());
-        return new SocketPair(listener, accept.only().client(), dial.only().socket());
     }
 
     @Test
@@ -103,7 +85,7 @@ class SocketTimeoutTest extends LoopTest {
             loop.send(pair.client(), ByteBuffer.wrap(new byte[] {4, 2}), Recorder.sends());
             tickUntil(again::called);
             assertEquals(new Received(2, null, null), again.only());
-            assertArrayEquals(new byte[] {4, 2}, SocketTestKit.contents(in, 0, 2));
+            assertArrayEquals(new byte[] {4, 2}, Bytes.contents(in, 0, 2));
         }
     }
 
@@ -188,7 +170,7 @@ class SocketTimeoutTest extends LoopTest {
                 assertNull(accept.only().error());
                 accept.only().client().handle().close();
             }
-            connect(listener).close();
+            SocketTestKit.connect(loop, listener).close();
         } finally {
             for (TcpSocket socket : queued) {
                 socket.handle().close();
@@ -204,7 +186,7 @@ class SocketTimeoutTest extends LoopTest {
      */
     @Test
     void sendTimesOutWhenThePeerDoesNotReadAndTheStreamGoesOnAfterwards() throws IOException {
-        byte[] data = SocketTestKit.randomBytes(16 << 20, 16);
+        byte[] data = Bytes.random(16 << 20, 16);
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), 32 * 1024)) {
             Recorder<Sent> send = Recorder.sends();
             long startedAt = start();
@@ -225,9 +207,9 @@ class SocketTimeoutTest extends LoopTest {
             tickUntil(() -> recv.called() && markerSend.called());
             assertEquals(new Sent(marker.length, null), markerSend.only());
             assertEquals(new Received(in.capacity(), null, null), recv.only());
-            assertArrayEquals(SocketTestKit.contents(ByteBuffer.wrap(data), 0, outcome.sent()),
-                    SocketTestKit.contents(in, 0, outcome.sent()), "the receiver got the bytes sent() counted");
-            assertArrayEquals(marker, SocketTestKit.contents(in, outcome.sent(), in.capacity()),
+            assertArrayEquals(Bytes.contents(ByteBuffer.wrap(data), 0, outcome.sent()),
+                    Bytes.contents(in, 0, outcome.sent()), "the receiver got the bytes sent() counted");
+            assertArrayEquals(marker, Bytes.contents(in, outcome.sent(), in.capacity()),
                     "and then the next send's bytes, nothing in between");
         }
     }

@@ -21,7 +21,6 @@ import dev.nbio.TcpSocket;
 import dev.nbio.tck.SocketOutcomes.Accepted;
 import dev.nbio.tck.SocketOutcomes.Dialed;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sent;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +29,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,11 +38,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.nbio.tck.Backends#names")
 class TcpTest extends LoopTest {
     private static final int EIGHT_MIB = 8 << 20;
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
 
     @Test
     void listenTcpWithBacklogThenAcceptAndDialReportTheirAddresses() throws IOException {
@@ -104,12 +97,12 @@ class TcpTest extends LoopTest {
         assertEquals(bytes.length, received.received());
         assertNull(received.source(), "TCP receives report no source");
         assertEquals(bytes.length, in.position(), "recv advances the buffer's position by what it received");
-        assertArrayEquals(bytes, SocketTestKit.contents(in, 0, bytes.length));
+        assertArrayEquals(bytes, Bytes.contents(in, 0, bytes.length));
     }
 
     @Test
     void allSendOfEightMebibytesIsReceivedWholeByAllRecv() throws IOException {
-        byte[] data = SocketTestKit.randomBytes(EIGHT_MIB, 8);
+        byte[] data = Bytes.random(EIGHT_MIB, 8);
         ByteBuffer out = ByteBuffer.wrap(data);
         ByteBuffer in = ByteBuffer.allocate(EIGHT_MIB);
         try (SocketPair pair = SocketPair.open(loop, loopback())) {
@@ -157,7 +150,7 @@ class TcpTest extends LoopTest {
             tickUntil(recv::called);
 
             assertEquals(new Received(bytes.length, null, null), recv.only());
-            assertArrayEquals(bytes, SocketTestKit.contents(in, 0, bytes.length));
+            assertArrayEquals(bytes, Bytes.contents(in, 0, bytes.length));
         }
     }
 
@@ -191,12 +184,12 @@ class TcpTest extends LoopTest {
             tickUntil(() -> clientSend.called() && serverRecv.called());
             assertFalse(clientRecv.called(), "the client's recv completed with nothing sent to it");
             assertEquals(new Received(request.length, null, null), serverRecv.only());
-            assertArrayEquals(request, SocketTestKit.contents(serverIn, 0, request.length));
+            assertArrayEquals(request, Bytes.contents(serverIn, 0, request.length));
 
             loop.send(pair.server(), ByteBuffer.wrap(reply), Recorder.sends());
             tickUntil(clientRecv::called);
             assertEquals(new Received(reply.length, null, null), clientRecv.only());
-            assertArrayEquals(reply, SocketTestKit.contents(clientIn, 0, reply.length));
+            assertArrayEquals(reply, Bytes.contents(clientIn, 0, reply.length));
             runToCompletion();
         }
     }
@@ -204,8 +197,8 @@ class TcpTest extends LoopTest {
     @Test
     void twoSendsPendingOnOneSocketGoOutInTheOrderTheyWereStarted() throws IOException {
         int size = 2 << 20;
-        byte[] first = SocketTestKit.randomBytes(size, 1);
-        byte[] second = SocketTestKit.randomBytes(size, 2);
+        byte[] first = Bytes.random(size, 1);
+        byte[] second = Bytes.random(size, 2);
         try (SocketPair pair = SocketTestKit.openSmallBufferPair(loop, loopback(), 64 * 1024)) {
             List<String> completions = new ArrayList<>();
             Recorder<Sent> firstSend = Recorder.sends();
@@ -227,8 +220,8 @@ class TcpTest extends LoopTest {
             assertEquals(new Sent(size, null), secondSend.only());
             assertEquals(List.of("first", "second"), completions, "sends on one socket complete in FIFO order");
             assertEquals(new Received(2 * size, null, null), recv.only());
-            assertArrayEquals(first, SocketTestKit.contents(in, 0, size), "the first send's bytes come first");
-            assertArrayEquals(second, SocketTestKit.contents(in, size, 2 * size), "then the second's, unmixed");
+            assertArrayEquals(first, Bytes.contents(in, 0, size), "the first send's bytes come first");
+            assertArrayEquals(second, Bytes.contents(in, size, 2 * size), "then the second's, unmixed");
         }
     }
 
@@ -242,14 +235,7 @@ class TcpTest extends LoopTest {
         InetSocketAddress listening = addressOf(listener);
         assertNotEquals(0, listening.getPort());
 
-        Recorder<Accepted> accept = Recorder.accepts();
-        Recorder<Dialed> dial = Recorder.dials();
-        loop.accept(listener, accept);
-        loop.dial(listening, dial);
-        tickUntil(() -> accept.called() && dial.called());
-        assertNull(accept.only().error());
-        assertNull(dial.only().error());
-        try (SocketPair pair = new SocketPair(listener, accept.only().client(), dial.only().socket())) {
+        try (SocketPair pair = SocketTestKit.connect(loop, listener)) {
             exchange(pair.client(), pair.server(), "over a listener made step by step");
         }
     }

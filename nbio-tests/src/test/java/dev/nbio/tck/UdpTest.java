@@ -1,5 +1,6 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Bytes.ascii;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,6 @@ import dev.nbio.AddressFamily;
 import dev.nbio.SocketProtocol;
 import dev.nbio.UdpSocket;
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sent;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,9 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.nbio.tck.Backends#names")
 class UdpTest extends LoopTest {
-    private final List<UdpSocket> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenHandles opened = new OpenHandles();
     private UdpSocket sender;
     private UdpSocket receiver;
 
@@ -38,22 +39,8 @@ class UdpTest extends LoopTest {
         receiver = bind();
     }
 
-    @AfterEach
-    void closeSocketsAndCheckCallbacks() throws IOException {
-        for (UdpSocket socket : opened) {
-            socket.handle().close();
-        }
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
-
     private UdpSocket bind() throws IOException {
-        UdpSocket socket = loop.bindUdp(loopback());
-        opened.add(socket);
-        return socket;
-    }
-
-    private static ByteBuffer ascii(String text) {
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        return opened.track(loop.bindUdp(loopback()));
     }
 
     @Test
@@ -66,8 +53,7 @@ class UdpTest extends LoopTest {
 
     @Test
     void createUdpSocketThenBindReceivesDatagrams() throws IOException {
-        UdpSocket made = loop.createUdpSocket(AddressFamily.IPV4);
-        opened.add(made);
+        UdpSocket made = opened.track(loop.createUdpSocket(AddressFamily.IPV4));
         assertEquals(SocketProtocol.UDP, made.protocol());
         made.bind(loopback());
         assertNotEquals(0, addressOf(made).getPort());
@@ -96,7 +82,7 @@ class UdpTest extends LoopTest {
         assertEquals(new Received(bytes.length, addressOf(sender), null), recv.only(),
                 "recv reports the sender's address as the source");
         assertEquals(bytes.length, in.position());
-        assertArrayEquals(bytes, SocketTestKit.contents(in, 0, bytes.length));
+        assertArrayEquals(bytes, Bytes.contents(in, 0, bytes.length));
     }
 
     @Test
@@ -114,7 +100,7 @@ class UdpTest extends LoopTest {
             Received outcome = recv.only();
             assertNull(outcome.error());
             assertEquals(addressOf(sender), outcome.source());
-            received.add(new String(SocketTestKit.contents(in, 0, outcome.received()), StandardCharsets.US_ASCII));
+            received.add(new String(Bytes.contents(in, 0, outcome.received()), StandardCharsets.US_ASCII));
         }
         // Loopback neither drops nor reorders datagrams, so they come back as sent, one per recv.
         assertEquals(datagrams, received);
@@ -136,7 +122,7 @@ class UdpTest extends LoopTest {
             assertEquals(part.limit(), part.position(), "every part is consumed");
         }
         assertEquals(new Received(17, addressOf(sender), null), recv.only(), "one datagram of all the parts");
-        assertEquals("gathered datagram", new String(SocketTestKit.contents(in, 0, 17), StandardCharsets.US_ASCII));
+        assertEquals("gathered datagram", new String(Bytes.contents(in, 0, 17), StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -154,7 +140,7 @@ class UdpTest extends LoopTest {
         assertEquals(3, parts[2].position(), "the last buffer holds the rest and advances by that much");
         assertEquals("0123", new String(parts[0].array(), StandardCharsets.US_ASCII));
         assertEquals("456", new String(parts[1].array(), StandardCharsets.US_ASCII));
-        assertEquals("789", new String(SocketTestKit.contents(parts[2], 0, 3), StandardCharsets.US_ASCII));
+        assertEquals("789", new String(Bytes.contents(parts[2], 0, 3), StandardCharsets.US_ASCII));
     }
 
     /**
@@ -164,7 +150,7 @@ class UdpTest extends LoopTest {
      */
     @Test
     void aDatagramLargerThanTheBufferIsTruncatedAndItsRestDiscarded() {
-        byte[] big = SocketTestKit.randomBytes(100, 100);
+        byte[] big = Bytes.random(100, 100);
         ByteBuffer small = ByteBuffer.allocate(40);
         Recorder<Received> first = Recorder.recvs();
         loop.recv(receiver, small, first);
@@ -173,7 +159,7 @@ class UdpTest extends LoopTest {
 
         assertEquals(new Received(40, addressOf(sender), null), first.only(), "received counts what fit");
         assertEquals(40, small.position());
-        assertArrayEquals(SocketTestKit.contents(ByteBuffer.wrap(big), 0, 40), small.array());
+        assertArrayEquals(Bytes.contents(ByteBuffer.wrap(big), 0, 40), small.array());
 
         ByteBuffer next = ByteBuffer.allocate(40);
         Recorder<Received> second = Recorder.recvs();
@@ -182,7 +168,7 @@ class UdpTest extends LoopTest {
         tickUntil(second::called);
         assertEquals(new Received(4, addressOf(sender), null), second.only(),
                 "the truncated datagram's rest is gone; the next recv gets the next datagram");
-        assertEquals("next", new String(SocketTestKit.contents(next, 0, 4), StandardCharsets.US_ASCII));
+        assertEquals("next", new String(Bytes.contents(next, 0, 4), StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -1,18 +1,16 @@
 package dev.nbio.tck;
 
+import static dev.nbio.tck.Bytes.ascii;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nbio.tck.SocketOutcomes.Received;
-import dev.nbio.tck.SocketOutcomes.Recorder;
 import dev.nbio.tck.SocketOutcomes.Sent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,23 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.nbio.tck.Backends#names")
 class VectoredTest extends LoopTest {
-
-    @AfterEach
-    void noCallbackThrew() {
-        assertEquals(List.of(), callbackErrors, "callbacks threw");
-    }
-
-    private static ByteBuffer ascii(String text) {
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
     @Test
     void allSendOfSeveralBuffersIsReceivedWholeByAllRecvIntoOtherBuffers() throws IOException {
         int[] sendSizes = {1, 1000, 65_536, (3 << 20) + 3};
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ByteBuffer[] out = new ByteBuffer[sendSizes.length];
         for (int i = 0; i < sendSizes.length; i++) {
-            byte[] part = SocketTestKit.randomBytes(sendSizes[i], i);
+            byte[] part = Bytes.random(sendSizes[i], i);
             expected.writeBytes(part);
             out[i] = ByteBuffer.wrap(part);
         }
@@ -87,7 +75,7 @@ class VectoredTest extends LoopTest {
             loop.recv(pair.server(), in, true, null, recv);
             tickUntil(recv::called);
             assertEquals(new Received(6, null, null), recv.only());
-            assertEquals("abcdef", new String(SocketTestKit.contents(in, 0, 6), StandardCharsets.US_ASCII));
+            assertEquals("abcdef", new String(Bytes.contents(in, 0, 6), StandardCharsets.US_ASCII));
         }
     }
 
@@ -124,7 +112,7 @@ class VectoredTest extends LoopTest {
             assertEquals(4, in[0].position());
             assertEquals(6, in[1].position());
             assertEquals("ten ", new String(in[0].array(), StandardCharsets.US_ASCII));
-            assertEquals("bytes!", new String(SocketTestKit.contents(in[1], 0, 6), StandardCharsets.US_ASCII));
+            assertEquals("bytes!", new String(Bytes.contents(in[1], 0, 6), StandardCharsets.US_ASCII));
         }
     }
 
