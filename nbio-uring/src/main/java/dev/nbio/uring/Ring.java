@@ -178,6 +178,11 @@ final class Ring implements AutoCloseable {
         sqes.set(JAVA_BYTE, sqe + SQE_FLAGS, flags);
     }
 
+    /** Whether SQEs wait to be submitted. */
+    boolean hasUnsubmitted() {
+        return pending() > 0;
+    }
+
     /** SQEs written but not yet consumed by the kernel. */
     private int pending() {
         return localTail - (int) INT.getAcquire(sqRing, sqHead);

@@ -578,6 +578,11 @@ final class UringNotifier implements Notifier {
 
     @Override
     public void await(long timeoutNanos) {
+        if (timeoutNanos == 0 && slotCount == freeCount && !ring.hasUnsubmitted()) {
+            // Nothing of ours is in the kernel and nothing is to be sent: a tick that only runs
+            // callbacks need not enter the kernel at all.
+            return;
+        }
         ring.submitAndWait(timeoutNanos);
         ring.reap(onCompletion);
         while (ring.overflowed()) {
