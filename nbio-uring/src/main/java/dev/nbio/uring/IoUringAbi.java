@@ -115,6 +115,7 @@ final class IoUringAbi {
     static final byte IORING_OP_SENDMSG = 9;
     static final byte IORING_OP_RECVMSG = 10;
     static final byte IORING_OP_TIMEOUT = 11;
+    static final byte IORING_OP_LINK_TIMEOUT = 15;
     static final byte IORING_OP_ACCEPT = 13;
     static final byte IORING_OP_ASYNC_CANCEL = 14;
     static final byte IORING_OP_CONNECT = 16;

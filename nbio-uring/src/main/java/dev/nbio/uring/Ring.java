@@ -144,9 +144,25 @@ final class Ring implements AutoCloseable {
      * @return the SQE's byte offset in {@link #sqes()}
      */
     long nextSqe() {
-        if (localTail - (int) INT.getAcquire(sqRing, sqHead) >= sqEntries) {
+        // One entry always stays free for a linked timeout, which must follow its operation
+        // in the same submission.
+        if (localTail - (int) INT.getAcquire(sqRing, sqHead) >= sqEntries - 1) {
             submitPending();
         }
+        return claim();
+    }
+
+    /**
+     * Takes the SQE right after the last one, for a linked timeout: the entry kept free by
+     * {@link #nextSqe} guarantees room, so the pair goes to the kernel together.
+     *
+     * @return the SQE's byte offset in {@link #sqes()}
+     */
+    long linkedSqe() {
+        return claim();
+    }
+
+    private long claim() {
         long offset = (long) (localTail & sqMask) * SQE_SIZE;
         for (long i = 0; i < SQE_SIZE; i += 8) {
             sqes.set(JAVA_LONG, offset + i, 0L);
@@ -175,7 +191,7 @@ final class Ring implements AutoCloseable {
     }
 
     void sqeFlags(long sqe, byte flags) {
-        sqes.set(JAVA_BYTE, sqe + SQE_FLAGS, flags);
+        sqes.set(JAVA_BYTE, sqe + SQE_FLAGS, (byte) (sqes.get(JAVA_BYTE, sqe + SQE_FLAGS) | flags));
     }
 
     /** Whether SQEs wait to be submitted. */

@@ -23,6 +23,7 @@ final class UringErrors {
     static final int EROFS = 30;
     static final int EPIPE = 32;
     static final int ENOSYS = 38;
+    static final int ETIME = 62;
     static final int EMSGSIZE = 90;
     static final int EOPNOTSUPP = 95;
     static final int EADDRINUSE = 98;

@@ -116,10 +116,10 @@ final class UringHandle implements Handle {
         return previous == null ? after : null;
     }
 
-    /** The first queued operation of a direction whose {@code backendLong} is {@code marker}, or null. */
-    OperationRecord firstWaiting(boolean read, long marker) {
+    /** The first queued operation of a direction that {@code test} accepts, or null. */
+    OperationRecord firstWaiting(boolean read, java.util.function.Predicate<OperationRecord> test) {
         for (OperationRecord op = read ? readHead : writeHead; op != null; op = op.next) {
-            if (op.backendLong == marker) {
+            if (test.test(op)) {
                 return op;
             }
         }

@@ -45,8 +45,13 @@ final class UringNotifier implements Notifier {
     private static final long INTERNAL = 1L << 63;
     private static final long WAKE = INTERNAL | 1;
     private static final long IGNORED = INTERNAL | 2;
-    /** {@code backendLong} of an operation waiting behind another on its socket, not yet in the kernel. */
-    private static final long WAITING = -1;
+    /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
+    private static final long WAIT_TIMER = 1L << 62;
+    /** Generations stay below bit 62 of user_data. */
+    private static final int GENERATION_MASK = 0x3fff_ffff;
+    /** Deadlines run in the kernel (linked timeouts) unless {@code -Dnbio.uring.linkTimeouts=false}. */
+    private static final boolean LINK_TIMEOUTS =
+            Boolean.parseBoolean(System.getProperty("nbio.uring.linkTimeouts", "true"));
 
     // Native scratch per slot.
     private static final long SLOT_BYTES = 1024;
@@ -58,6 +63,8 @@ final class UringNotifier implements Notifier {
     private static final int MAX_IOVECS = 16;
     private static final long STATX = 448;
     private static final long FILE_OFFSET = 704;
+    private static final long TIMESPEC_FIELD = 712;
+    private static final long WAIT_TIMESPEC = 728;
 
     private static final int BOUNCE_BYTES = 64 * 1024;
     private static final long PROGRESS_CHUNK = 256 * 1024;
@@ -73,6 +80,8 @@ final class UringNotifier implements Notifier {
 
     private OperationRecord[] slots = new OperationRecord[SLOTS_PER_CHUNK];
     private int[] generations = new int[SLOTS_PER_CHUNK];
+    /** Slots of operations queued behind another on their socket, not yet in the kernel. */
+    private boolean[] waiting = new boolean[SLOTS_PER_CHUNK];
     private MemorySegment[] bounces = new MemorySegment[SLOTS_PER_CHUNK];
     private MemorySegment[] scratch = new MemorySegment[1];
     private int[] free = new int[SLOTS_PER_CHUNK];
@@ -113,6 +122,7 @@ final class UringNotifier implements Notifier {
                 int size = slots.length * 2;
                 slots = Arrays.copyOf(slots, size);
                 generations = Arrays.copyOf(generations, size);
+                waiting = Arrays.copyOf(waiting, size);
                 bounces = Arrays.copyOf(bounces, size);
                 free = Arrays.copyOf(free, size);
             }
@@ -131,7 +141,8 @@ final class UringNotifier implements Notifier {
 
     private void releaseSlot(int slot) {
         slots[slot] = null;
-        generations[slot] = (generations[slot] + 1) & 0x7fff_ffff;
+        generations[slot] = (generations[slot] + 1) & GENERATION_MASK;
+        waiting[slot] = false;
         if (bounces[slot] != null) {
             if (spareCount == spareBounces.length) {
                 spareBounces = Arrays.copyOf(spareBounces, spareCount * 2);
@@ -171,15 +182,68 @@ final class UringNotifier implements Notifier {
 
     @Override
     public void submit(OperationRecord op) {
-        if (op.kind != OperationKind.DIAL && op.kind != OperationKind.OPEN && !op.handle.handle().isOpen()) {
+        // Every operation holds a slot from here until it is reported.
+        int slot = takeSlot(op);
+        if (op.handle != null && !op.handle.handle().isOpen()) {
             fail(op, Failure.CLOSED);
             return;
         }
         if (ordered(op) && !handleOf(op).enqueue(op.kind == OperationKind.RECV, op)) {
-            op.backendLong = WAITING;
+            waiting[slot] = true;
+            armWaitingTimer(op, slot);
             return;
         }
         start(op);
+    }
+
+    @Override
+    public boolean keepsTime() {
+        return LINK_TIMEOUTS;
+    }
+
+    /** Nanoseconds left until an operation's deadline, never negative. */
+    private static long remaining(OperationRecord op) {
+        return Math.max(0, op.deadlineNanos - System.nanoTime());
+    }
+
+    private void writeTimespec(int slot, long field, long nanos) {
+        MemorySegment s = scratchOf(slot);
+        s.set(JAVA_LONG, base(slot) + field, nanos / 1_000_000_000L);
+        s.set(JAVA_LONG, base(slot) + field + 8, nanos % 1_000_000_000L);
+    }
+
+    /**
+     * Gives the SQE just written a linked timeout at the operation's deadline, when it has
+     * one: the kernel cancels the operation when the timer fires first.
+     */
+    private void linkDeadline(OperationRecord op, long sqe) {
+        if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
+            return;
+        }
+        int slot = slotOf(op);
+        writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
+        ring.sqeFlags(sqe, IOSQE_IO_LINK);
+        long timer = ring.linkedSqe();
+        ring.prepare(timer, IORING_OP_LINK_TIMEOUT, -1, scratchAddress(slot, TIMESPEC_FIELD), 1, 0, IGNORED);
+    }
+
+    /** An operation waiting its turn on a socket has no SQE to link to: it gets a timer of its own. */
+    private void armWaitingTimer(OperationRecord op, int slot) {
+        if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
+            return;
+        }
+        writeTimespec(slot, WAIT_TIMESPEC, remaining(op));
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, scratchAddress(slot, WAIT_TIMESPEC), 1, 0,
+                WAIT_TIMER | op.backendLong);
+    }
+
+    /** A TIMEOUT operation: a kernel timer. */
+    private void timer(OperationRecord op) {
+        int slot = slotOf(op);
+        writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, scratchAddress(slot, TIMESPEC_FIELD), 1, 0, op.backendLong);
     }
 
     /** Receives and sends on a socket keep their order: one of each direction is in the kernel at a time. */
@@ -188,11 +252,12 @@ final class UringNotifier implements Notifier {
     }
 
     private void start(OperationRecord op) {
-        if (op.kind != OperationKind.DIAL && op.kind != OperationKind.OPEN && !op.handle.handle().isOpen()) {
+        if (op.handle != null && !op.handle.handle().isOpen()) {
             fail(op, Failure.CLOSED);
             return;
         }
         switch (op.kind) {
+            case TIMEOUT -> timer(op);
             case ACCEPT -> accept(op);
             case DIAL -> dial(op);
             case RECV, SEND -> transfer(op);
@@ -208,7 +273,7 @@ final class UringNotifier implements Notifier {
 
     private void fail(OperationRecord op, Failure failure) {
         op.fail(failure, 0, null);
-        report(op);
+        finishSlot(op);
     }
 
     /** Completes an operation and starts the one waiting behind it on its socket. */
@@ -216,6 +281,7 @@ final class UringNotifier implements Notifier {
         OperationRecord next = ordered(op) ? handleOf(op).dequeue(op.kind == OperationKind.RECV, op) : null;
         context.complete(op);
         if (next != null) {
+            waiting[slotOf(next)] = false;
             start(next);
         }
     }
@@ -225,13 +291,14 @@ final class UringNotifier implements Notifier {
     }
 
     private void accept(OperationRecord op) {
-        int slot = takeSlot(op);
+        int slot = slotOf(op);
         MemorySegment s = scratchOf(slot);
         s.set(JAVA_INT, base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_ACCEPT, handleOf(op).fd, scratchAddress(slot, SOCKADDR), 0,
                 scratchAddress(slot, ADDRLEN), op.backendLong);
         ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        linkDeadline(op, sqe);
     }
 
     private void dial(OperationRecord op) {
@@ -240,16 +307,17 @@ final class UringNotifier implements Notifier {
         int fd = Libc.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             UringErrors.fail(op, -fd, "socket");
-            context.complete(op);
+            finishSlot(op);
             return;
         }
         UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, ipv6, null);
         noDelay(handle);
         op.result = new TcpSocket(loop(), handle);
-        int slot = takeSlot(op);
+        int slot = slotOf(op);
         int length = SocketAddresses.write(endpoint, scratchOf(slot), base(slot) + SOCKADDR);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_CONNECT, fd, scratchAddress(slot, SOCKADDR), 0, length, op.backendLong);
+        linkDeadline(op, sqe);
     }
 
     private static void noDelay(UringHandle handle) {
@@ -262,8 +330,7 @@ final class UringNotifier implements Notifier {
 
     /** A recv or send: one recvmsg/sendmsg over the buffers (or the bounce block). */
     private void transfer(OperationRecord op) {
-        int slot = takeSlot(op);
-        submitTransfer(op, slot);
+        submitTransfer(op, slotOf(op));
     }
 
     private void submitTransfer(OperationRecord op, int slot) {
@@ -294,6 +361,7 @@ final class UringNotifier implements Notifier {
         ring.prepare(sqe, incoming ? IORING_OP_RECVMSG : IORING_OP_SENDMSG, handle.fd, scratchAddress(slot, MSGHDR), 1,
                 0, op.backendLong);
         ring.opFlags(sqe, incoming ? 0 : MSG_NOSIGNAL);
+        linkDeadline(op, sqe);
     }
 
     /**
@@ -370,8 +438,7 @@ final class UringNotifier implements Notifier {
 
     /** A positional read or write on a file. */
     private void fileTransfer(OperationRecord op) {
-        int slot = takeSlot(op);
-        submitFileTransfer(op, slot);
+        submitFileTransfer(op, slotOf(op));
     }
 
     private void submitFileTransfer(OperationRecord op, int slot) {
@@ -383,15 +450,14 @@ final class UringNotifier implements Notifier {
         long sqe = ring.nextSqe();
         ring.prepare(sqe, incoming ? IORING_OP_READ : IORING_OP_WRITE, handleOf(op).fd, address,
                 (int) Math.min(length, Integer.MAX_VALUE), op.offset + op.transferred, op.backendLong);
+        linkDeadline(op, sqe);
     }
 
     private void poll(OperationRecord op, int events) {
-        if (op.kind != OperationKind.SENDFILE) {
-            takeSlot(op);
-        }
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_POLL_ADD, handleOf(op).fd, 0, 0, 0, op.backendLong);
         ring.opFlags(sqe, events);
+        linkDeadline(op, sqe);
     }
 
     private void startSendfile(OperationRecord op) {
@@ -406,12 +472,11 @@ final class UringNotifier implements Notifier {
             long size = Libc.lseek(file.fd, 0, 2);
             if (size < 0) {
                 UringErrors.fail(op, (int) -size, "lseek");
-                report(op);
+                finishSlot(op);
                 return;
             }
             op.total = Math.max(0, size - op.offset);
         }
-        takeSlot(op);
         sendfileStep(op);
     }
 
@@ -422,6 +487,10 @@ final class UringNotifier implements Notifier {
     private void sendfileStep(OperationRecord op) {
         if (op.cancelRequested || op.timedOut) {
             finishSlot(op);
+            return;
+        }
+        if (LINK_TIMEOUTS && op.timeoutNanos >= 0 && remaining(op) == 0) {
+            fail(op, Failure.TIMEOUT);
             return;
         }
         if (op.progressDue) {
@@ -470,8 +539,9 @@ final class UringNotifier implements Notifier {
         // What waits behind a running receive or send never reached the kernel: it ends here.
         for (boolean read : new boolean[] {true, false}) {
             OperationRecord waiting;
-            while ((waiting = handle.firstWaiting(read, WAITING)) != null) {
+            while ((waiting = firstWaiting(handle, read)) != null) {
                 handle.dequeue(read, waiting);
+                releaseSlot(slotOf(waiting));
                 waiting.fail(Failure.CLOSED, 0, null);
                 context.complete(waiting);
             }
@@ -488,20 +558,18 @@ final class UringNotifier implements Notifier {
             ring.prepare(shutdown, IORING_OP_SHUTDOWN, handle.fd, 0, SHUT_RDWR, 0, IGNORED);
             ring.sqeFlags(shutdown, IOSQE_IO_HARDLINK);
         }
-        takeSlot(op);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_CLOSE, handle.fd, 0, 0, 0, op.backendLong);
     }
 
     private void open(OperationRecord op) {
-        int slot = takeSlot(op);
+        int slot = slotOf(op);
         Path path = op.path;
         Path resolved = path;
         int directory = AT_FDCWD;
         if (op.directory != null && !path.isAbsolute()) {
             UringHandle dir = (UringHandle) op.directory.handle();
             if (!dir.isOpen()) {
-                releaseSlot(slot);
                 fail(op, Failure.CLOSED);
                 return;
             }
@@ -511,9 +579,8 @@ final class UringNotifier implements Notifier {
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
         MemorySegment block = bounce(slot);
         if (bytes.length >= BOUNCE_BYTES) {
-            releaseSlot(slot);
             op.fail(Failure.INVALID_ARGUMENT, 0, new IOException("path too long: " + bytes.length + " bytes"));
-            context.complete(op);
+            finishSlot(op);
             return;
         }
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, block, 0, bytes.length);
@@ -548,7 +615,7 @@ final class UringNotifier implements Notifier {
     }
 
     private void stat(OperationRecord op) {
-        int slot = takeSlot(op);
+        int slot = slotOf(op);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_STATX, handleOf(op).fd, emptyPath.address(), STATX_TYPE | STATX_SIZE,
                 scratchAddress(slot, STATX), op.backendLong);
@@ -562,9 +629,12 @@ final class UringNotifier implements Notifier {
 
     @Override
     public boolean cancel(OperationRecord op) {
-        if (op.backendLong == WAITING) {
-            // Never reached the kernel: taking it out of its socket's queue is enough.
+        int slot = slotOf(op);
+        if (waiting[slot]) {
+            // Never reached the kernel: taking it out of its socket's queue is enough (a timer
+            // of its own, if any, fires later for a slot generation that is gone).
             handleOf(op).dequeue(op.kind == OperationKind.RECV, op);
+            releaseSlot(slot);
             return true;
         }
         // The kernel answers with the operation's own CQE (ECANCELED, or its result if it
@@ -599,14 +669,21 @@ final class UringNotifier implements Notifier {
             return;
         }
         int slot = (int) userData;
-        int generation = (int) (userData >>> 32);
+        int generation = (int) (userData >>> 32) & GENERATION_MASK;
         OperationRecord op = slot < slotCount ? slots[slot] : null;
         if (op == null || generations[slot] != generation) {
             return;
         }
+        if ((userData & WAIT_TIMER) != 0) {
+            waitedTooLong(op, slot);
+            return;
+        }
+        if (op.kind == OperationKind.TIMEOUT && result == -UringErrors.ETIME) {
+            finishSlot(op);
+            return;
+        }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
-            boolean closedUnder = op.handle != null && !op.handle.handle().isOpen();
-            op.fail(closedUnder ? Failure.CLOSED : Failure.UNEXPECTED, UringErrors.ECANCELED, null);
+            cancelled(op);
             if (op.kind == OperationKind.DIAL) {
                 discardDial(op);
             }
@@ -624,6 +701,38 @@ final class UringNotifier implements Notifier {
             case STAT -> statted(op, slot, result);
             default -> throw new IllegalStateException("unexpected completion for " + op.kind);
         }
+    }
+
+    /**
+     * Names why the kernel cancelled an operation: its socket was closed, its linked timeout
+     * fired, or it was removed (the core then drops it whatever the failure says).
+     */
+    private static void cancelled(OperationRecord op) {
+        boolean closedUnder = op.handle != null && !op.handle.handle().isOpen();
+        Failure failure = closedUnder ? Failure.CLOSED
+                : LINK_TIMEOUTS && op.timeoutNanos >= 0 && !op.cancelRequested ? Failure.TIMEOUT
+                : Failure.UNEXPECTED;
+        op.fail(failure, failure == Failure.UNEXPECTED ? UringErrors.ECANCELED : 0, null);
+    }
+
+    /** The timer of an operation still queued behind another on its socket fired. */
+    private void waitedTooLong(OperationRecord op, int slot) {
+        if (!waiting[slot]) {
+            return; // it has started since, with a linked timeout of its own
+        }
+        handleOf(op).dequeue(op.kind == OperationKind.RECV, op);
+        releaseSlot(slot);
+        op.fail(Failure.TIMEOUT, 0, null);
+        context.complete(op);
+    }
+
+    /** The first operation of a direction on a socket that waits its turn, not yet in the kernel. */
+    private OperationRecord firstWaiting(UringHandle handle, boolean read) {
+        return handle.firstWaiting(read, this::isWaiting);
+    }
+
+    private boolean isWaiting(OperationRecord op) {
+        return waiting[slotOf(op)];
     }
 
     private void finishSlot(OperationRecord op) {
@@ -727,11 +836,8 @@ final class UringNotifier implements Notifier {
 
     private void writable(OperationRecord op, int result) {
         if (result < 0) {
-            if (result == -UringErrors.ECANCELED && !op.handle.handle().isOpen()) {
-                op.fail(Failure.CLOSED, UringErrors.ECANCELED, null);
-                finishSlot(op);
-            } else if (result == -UringErrors.ECANCELED) {
-                op.fail(Failure.UNEXPECTED, UringErrors.ECANCELED, null);
+            if (result == -UringErrors.ECANCELED) {
+                cancelled(op);
                 finishSlot(op);
             } else {
                 failed(op, result, "poll");
