@@ -113,7 +113,8 @@ public final class Loops {
         for (NotifierProvider provider : providers()) {
             Availability availability = provider.availability();
             infos.add(new BackendInfo(provider.name(), provider.priority(), provider.isNative(),
-                    availability.available(), availability.cause()));
+                    availability.available(), availability.cause(),
+                    availability.available() ? provider.features() : List.of()));
         }
         return List.copyOf(infos);
     }

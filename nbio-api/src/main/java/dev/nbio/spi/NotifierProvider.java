@@ -45,4 +45,15 @@ public interface NotifierProvider {
      * @throws IOException when the backend cannot start; the message names the cause
      */
     Notifier create(LoopContext context) throws IOException;
+
+    /**
+     * What the backend found it can use on this machine, one short line each (kernel
+     * features, setup flags, switched-off options), for diagnostics such as {@code nbio doctor}.
+     * Only asked of an available backend.
+     *
+     * @return the lines; empty by default
+     */
+    default java.util.List<String> features() {
+        return java.util.List.of();
+    }
 }

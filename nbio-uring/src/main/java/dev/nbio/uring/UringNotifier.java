@@ -201,6 +201,11 @@ final class UringNotifier implements Notifier {
         return LINK_TIMEOUTS;
     }
 
+    /** Whether deadlines are linked timeouts in the kernel. */
+    static boolean linkTimeouts() {
+        return LINK_TIMEOUTS;
+    }
+
     /** Nanoseconds left until an operation's deadline, never negative. */
     private static long remaining(OperationRecord op) {
         return Math.max(0, op.deadlineNanos - System.nanoTime());

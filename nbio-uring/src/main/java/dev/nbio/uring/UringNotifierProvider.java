@@ -21,6 +21,8 @@ public final class UringNotifierProvider implements NotifierProvider {
     static final int ENTRIES = Integer.getInteger("nbio.uring.entries", 4096);
 
     private volatile Availability availability;
+    /** What the availability check found; null until it ran successfully. */
+    private static volatile Probe probed;
 
     /** Called by {@link java.util.ServiceLoader}. */
     public UringNotifierProvider() {
@@ -51,6 +53,18 @@ public final class UringNotifierProvider implements NotifierProvider {
         return known;
     }
 
+    @Override
+    public java.util.List<String> features() {
+        Probe found = probed;
+        if (found == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>(found.describe());
+        lines.add("linked timeouts: " + (UringNotifier.linkTimeouts() ? "on" : "off (-Dnbio.uring.linkTimeouts=false)"));
+        lines.add("ring size: " + ENTRIES + " submission entries (-Dnbio.uring.entries)");
+        return lines;
+    }
+
     private static Availability probe() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
@@ -58,7 +72,17 @@ public final class UringNotifierProvider implements NotifierProvider {
         }
         try (Arena arena = Arena.ofConfined()) {
             Ring ring = Ring.open(8, SetupFlags.candidates(), arena);
-            ring.close();
+            Probe found;
+            try {
+                found = Probe.of(ring);
+            } finally {
+                ring.close();
+            }
+            if (!found.missing().isEmpty()) {
+                return Availability.unavailable("this kernel's io_uring lacks operations nbio needs: "
+                        + String.join(", ", found.missing()) + " (Linux 5.11 or newer has them all)");
+            }
+            probed = found;
             return Availability.ok();
         } catch (Ring.RingSetupException e) {
             return Availability.unavailable(explain(e.errno));
