@@ -133,6 +133,14 @@ final class IoUringAbi {
     static final byte IOSQE_IO_LINK = 1 << 2;
     static final byte IOSQE_IO_HARDLINK = 1 << 3;
 
+    /** In the SQE's ioprio for ACCEPT: keep accepting, one CQE per connection. */
+    static final short IORING_ACCEPT_MULTISHOT = 1;
+    static final long SQE_IOPRIO = 2;
+    /** CQE flag: the request stays armed and more CQEs follow. */
+    static final int IORING_CQE_F_MORE = 1 << 1;
+    /** CQE flag: a provided buffer was used; its id is in the upper 16 bits of the flags. */
+    static final int IORING_CQE_F_BUFFER = 1;
+
     static final int IORING_ASYNC_CANCEL_ALL = 1;
     static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
 

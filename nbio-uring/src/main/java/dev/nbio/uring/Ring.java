@@ -26,8 +26,9 @@ final class Ring implements AutoCloseable {
          *
          * @param userData the SQE's user_data
          * @param result   the result: a count, a descriptor, or -errno
+         * @param flags    the CQE's flags ({@code IORING_CQE_F_MORE}, ...)
          */
-        void completed(long userData, int result);
+        void completed(long userData, int result, int flags);
     }
 
     final int fd;
@@ -267,11 +268,12 @@ final class Ring implements AutoCloseable {
             long cqe = cqes + (long) (head & cqMask) * CQE_SIZE;
             long userData = cqRing.get(JAVA_LONG, cqe + CQE_USER_DATA);
             int result = cqRing.get(JAVA_INT, cqe + CQE_RES);
+            int flags = cqRing.get(JAVA_INT, cqe + CQE_RES + 4);
             head++;
             count++;
             // Free the slot before running the handler: it may submit, and a full CQ stalls that.
             INT.setRelease(cqRing, cqHead, head);
-            sink.completed(userData, result);
+            sink.completed(userData, result, flags);
             if (head == tail) {
                 tail = (int) INT.getAcquire(cqRing, cqTail);
             }

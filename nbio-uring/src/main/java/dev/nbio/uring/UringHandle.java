@@ -42,6 +42,16 @@ final class UringHandle implements Handle {
     final boolean ipv6;
     private final Path path;
     private boolean closed;
+    /** A listener's index in its notifier's table of multishot accepts, or -1. */
+    int listenerIndex = -1;
+    /** Whether a multishot accept is in the kernel for this listener. */
+    boolean multishotArmed;
+    /** Whether a multishot accept ever delivered a connection (so EINVAL later is not "unsupported"). */
+    boolean everAccepted;
+    /** Connections the multishot accept delivered before any accept operation asked for them. */
+    private int[] accepted = new int[0];
+    private int acceptedHead;
+    private int acceptedSize;
     /** Receives, and sends (with sendfiles), wait their turn here: a stream keeps their order. */
     private OperationRecord readHead;
     private OperationRecord readTail;
@@ -126,6 +136,42 @@ final class UringHandle implements Handle {
         return null;
     }
 
+    /** Keeps a connection accepted ahead of demand. */
+    void keepAccepted(int fd) {
+        if (acceptedSize == accepted.length) {
+            int[] grown = new int[Math.max(8, accepted.length * 2)];
+            for (int i = 0; i < acceptedSize; i++) {
+                grown[i] = accepted[(acceptedHead + i) % accepted.length];
+            }
+            accepted = grown;
+            acceptedHead = 0;
+        }
+        accepted[(acceptedHead + acceptedSize++) % accepted.length] = fd;
+    }
+
+    /** The oldest connection accepted ahead of demand, or -1. */
+    int takeAccepted() {
+        if (acceptedSize == 0) {
+            return -1;
+        }
+        int fd = accepted[acceptedHead];
+        acceptedHead = (acceptedHead + 1) % accepted.length;
+        acceptedSize--;
+        return fd;
+    }
+
+    int acceptedCount() {
+        return acceptedSize;
+    }
+
+    /** Closes the connections nobody accepted (the listener is closing). */
+    void closeAccepted() {
+        int fd;
+        while ((fd = takeAccepted()) >= 0) {
+            Libc.close(fd);
+        }
+    }
+
     @Override
     public boolean isOpen() {
         return !closed;
@@ -142,6 +188,7 @@ final class UringHandle implements Handle {
             return;
         }
         closed = true;
+        closeAccepted();
         if (kind != Kind.FILE) {
             // io_uring holds its own reference to the socket: shutting it down is what ends
             // receives and accepts still in flight.

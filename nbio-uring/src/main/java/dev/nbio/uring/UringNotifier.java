@@ -45,6 +45,10 @@ final class UringNotifier implements Notifier {
     private static final long INTERNAL = 1L << 63;
     private static final long WAKE = INTERNAL | 1;
     private static final long IGNORED = INTERNAL | 2;
+    /** Marks the user_data of a listener's multishot accept; the low bits index {@link #listeners}. */
+    private static final long MULTISHOT_ACCEPT = INTERNAL | (1L << 61);
+    /** Connections accepted ahead of any accept operation, per listener, before the multishot pauses. */
+    private static final int ACCEPT_BACKLOG = 64;
     /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
     private static final long WAIT_TIMER = 1L << 62;
     /** Generations stay below bit 62 of user_data. */
@@ -90,6 +94,12 @@ final class UringNotifier implements Notifier {
     private MemorySegment[] spareBounces = new MemorySegment[16];
     private int spareCount;
     private boolean closed;
+    /** Listeners with a multishot accept, by index; a listener keeps its index for life. */
+    private UringHandle[] listeners = new UringHandle[8];
+    private int listenerCount;
+    /** Off when {@code -Dnbio.uring.multishotAccept=false}, or once the kernel refused it. */
+    private boolean multishotAccept =
+            Boolean.parseBoolean(System.getProperty("nbio.uring.multishotAccept", "true"));
 
     UringNotifier(LoopContext context, Ring ring) throws IOException {
         this.context = context;
@@ -188,7 +198,7 @@ final class UringNotifier implements Notifier {
             fail(op, Failure.CLOSED);
             return;
         }
-        if (ordered(op) && !handleOf(op).enqueue(op.kind == OperationKind.RECV, op)) {
+        if (ordered(op) && !handleOf(op).enqueue(readSide(op), op)) {
             waiting[slot] = true;
             armWaitingTimer(op, slot);
             return;
@@ -256,6 +266,11 @@ final class UringNotifier implements Notifier {
         return op.kind == OperationKind.RECV || op.kind == OperationKind.SEND || op.kind == OperationKind.SENDFILE;
     }
 
+    /** Receives and accepts queue on a socket's read side, the rest on its write side. */
+    private static boolean readSide(OperationRecord op) {
+        return op.kind == OperationKind.RECV || op.kind == OperationKind.ACCEPT;
+    }
+
     private void start(OperationRecord op) {
         if (op.handle != null && !op.handle.handle().isOpen()) {
             fail(op, Failure.CLOSED);
@@ -283,7 +298,7 @@ final class UringNotifier implements Notifier {
 
     /** Completes an operation and starts the one waiting behind it on its socket. */
     private void report(OperationRecord op) {
-        OperationRecord next = ordered(op) ? handleOf(op).dequeue(op.kind == OperationKind.RECV, op) : null;
+        OperationRecord next = ordered(op) ? handleOf(op).dequeue(readSide(op), op) : null;
         context.complete(op);
         if (next != null) {
             waiting[slotOf(next)] = false;
@@ -296,6 +311,24 @@ final class UringNotifier implements Notifier {
     }
 
     private void accept(OperationRecord op) {
+        UringHandle listener = handleOf(op);
+        if (!multishotAccept) {
+            acceptOnce(op);
+            return;
+        }
+        int fd = listener.takeAccepted();
+        if (fd >= 0) {
+            deliverAccepted(op, fd);
+            return;
+        }
+        // Wait for the listener's multishot accept to hand over the next connection.
+        listener.enqueue(true, op);
+        waiting[slotOf(op)] = true;
+        armWaitingTimer(op, slotOf(op));
+        armMultishot(listener);
+    }
+
+    private void acceptOnce(OperationRecord op) {
         int slot = slotOf(op);
         MemorySegment s = scratchOf(slot);
         s.set(JAVA_INT, base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
@@ -304,6 +337,101 @@ final class UringNotifier implements Notifier {
                 scratchAddress(slot, ADDRLEN), op.backendLong);
         ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
         linkDeadline(op, sqe);
+    }
+
+    /** Arms one accept SQE that keeps delivering connections until cancelled or failed. */
+    private void armMultishot(UringHandle listener) {
+        if (listener.multishotArmed || !listener.isOpen()) {
+            return;
+        }
+        if (listener.listenerIndex < 0) {
+            if (listenerCount == listeners.length) {
+                listeners = Arrays.copyOf(listeners, listenerCount * 2);
+            }
+            listener.listenerIndex = listenerCount;
+            listeners[listenerCount++] = listener;
+        }
+        listener.multishotArmed = true;
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_ACCEPT, listener.fd, 0, 0, 0, MULTISHOT_ACCEPT | listener.listenerIndex);
+        ring.sqes().set(java.lang.foreign.ValueLayout.JAVA_SHORT, sqe + SQE_IOPRIO, IORING_ACCEPT_MULTISHOT);
+        ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    }
+
+    /** A connection (or the end) from a listener's multishot accept. */
+    private void multishotAccepted(int index, int result, int flags) {
+        UringHandle listener = index < listenerCount ? listeners[index] : null;
+        if (listener == null) {
+            if (result >= 0) {
+                Libc.close(result);
+            }
+            return;
+        }
+        boolean more = (flags & IORING_CQE_F_MORE) != 0;
+        if (!more) {
+            listener.multishotArmed = false;
+        }
+        if (result >= 0) {
+            OperationRecord op = firstWaiting(listener, true);
+            if (op != null) {
+                listener.dequeue(true, op);
+                waiting[slotOf(op)] = false;
+                deliverAccepted(op, result);
+            } else if (!listener.isOpen()) {
+                Libc.close(result);
+            } else {
+                listener.keepAccepted(result);
+                if (listener.acceptedCount() >= ACCEPT_BACKLOG && more) {
+                    // Nobody is accepting: leave further connections in the kernel's queue.
+                    long sqe = ring.nextSqe();
+                    ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, MULTISHOT_ACCEPT | index, 0, 0, IGNORED);
+                }
+            }
+        } else if (result == -UringErrors.EINVAL && listener.isOpen() && !listener.everAccepted) {
+            // This kernel has no multishot accept (before 5.19): accept one at a time from now on.
+            multishotAccept = false;
+            OperationRecord op;
+            while ((op = firstWaiting(listener, true)) != null) {
+                listener.dequeue(true, op);
+                waiting[slotOf(op)] = false;
+                acceptOnce(op);
+            }
+            return;
+        } else if (result != -UringErrors.ECANCELED || !listener.isOpen()) {
+            failAcceptWaiters(listener, result);
+            return;
+        }
+        if (!more && firstWaiting(listener, true) != null) {
+            armMultishot(listener);
+        }
+    }
+
+    private void failAcceptWaiters(UringHandle listener, int result) {
+        OperationRecord op;
+        while ((op = firstWaiting(listener, true)) != null) {
+            listener.dequeue(true, op);
+            releaseSlot(slotOf(op));
+            if (!listener.isOpen()) {
+                op.fail(Failure.CLOSED, -result, null);
+            } else {
+                UringErrors.fail(op, -result, "accept");
+            }
+            context.complete(op);
+        }
+    }
+
+    private void deliverAccepted(OperationRecord op, int fd) {
+        UringHandle listener = handleOf(op);
+        listener.everAccepted = true;
+        UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, listener.ipv6, null);
+        noDelay(handle);
+        try {
+            op.address = handle.remoteAddress();
+        } catch (IOException e) {
+            op.address = null;
+        }
+        op.result = new TcpSocket(loop(), handle);
+        finishSlot(op);
     }
 
     private void dial(OperationRecord op) {
@@ -541,6 +669,7 @@ final class UringNotifier implements Notifier {
     private void close(OperationRecord op) {
         UringHandle handle = handleOf(op);
         handle.markClosed();
+        handle.closeAccepted();
         // What waits behind a running receive or send never reached the kernel: it ends here.
         for (boolean read : new boolean[] {true, false}) {
             OperationRecord waiting;
@@ -638,7 +767,7 @@ final class UringNotifier implements Notifier {
         if (waiting[slot]) {
             // Never reached the kernel: taking it out of its socket's queue is enough (a timer
             // of its own, if any, fires later for a slot generation that is gone).
-            handleOf(op).dequeue(op.kind == OperationKind.RECV, op);
+            handleOf(op).dequeue(readSide(op), op);
             releaseSlot(slot);
             return true;
         }
@@ -666,10 +795,12 @@ final class UringNotifier implements Notifier {
         }
     }
 
-    private void completed(long userData, int result) {
+    private void completed(long userData, int result, int flags) {
         if ((userData & INTERNAL) != 0) {
             if (userData == WAKE && !closed) {
                 armWake();
+            } else if ((userData & MULTISHOT_ACCEPT) == MULTISHOT_ACCEPT) {
+                multishotAccepted((int) userData, result, flags);
             }
             return;
         }
@@ -725,7 +856,7 @@ final class UringNotifier implements Notifier {
         if (!waiting[slot]) {
             return; // it has started since, with a linked timeout of its own
         }
-        handleOf(op).dequeue(op.kind == OperationKind.RECV, op);
+        handleOf(op).dequeue(readSide(op), op);
         releaseSlot(slot);
         op.fail(Failure.TIMEOUT, 0, null);
         context.complete(op);
