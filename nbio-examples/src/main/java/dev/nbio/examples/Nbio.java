@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         description = "Runs the nbio examples.",
         mixinStandardHelpOptions = true,
         versionProvider = NbioVersion.class,
-        subcommands = {EchoCommand.class, HelloCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EchoCommand.class, HelloCommand.class, HttpCommand.class, CommandLine.HelpCommand.class})
 public final class Nbio implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
