@@ -160,7 +160,7 @@ public final class HttpCommand implements Callable<Integer> {
             return new HttpServerConfig(new InetSocketAddress(host, port), backend, threads, root, idleTimeout,
                     maxHeaders, readBuffer, writeBuffer, maxBody);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(commandLine, e.getMessage(), e, null, null);
+            throw new ParameterException(commandLine, e.getMessage(), e);
         }
     }
 

@@ -29,6 +29,7 @@ final class HttpStaticFiles {
             Map.entry("html", contentType("text/html; charset=utf-8")),
             Map.entry("htm", contentType("text/html; charset=utf-8")),
             Map.entry("txt", contentType("text/plain; charset=utf-8")),
+            Map.entry("md", contentType("text/markdown; charset=utf-8")),
             Map.entry("css", contentType("text/css; charset=utf-8")),
             Map.entry("js", contentType("text/javascript; charset=utf-8")),
             Map.entry("json", contentType("application/json")),

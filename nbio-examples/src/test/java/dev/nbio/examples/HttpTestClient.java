@@ -83,6 +83,11 @@ final class HttpTestClient implements AutoCloseable {
         return new Response(statusLine, headers, body);
     }
 
+    /** Reads exactly {@code length} raw bytes. */
+    byte[] readBytes(int length) throws IOException {
+        return readExactly(length);
+    }
+
     /** Asserts that the server closes the connection: end of stream, not a reset and not more bytes. */
     void assertClosedByServer() throws IOException {
         assertEquals(-1, in.read(), "the server should have closed the connection");
@@ -133,6 +138,15 @@ final class HttpTestClient implements AutoCloseable {
 
         String text() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** How many bytes the response took on the wire: each line as read, with its CRLF, and the body. */
+        int wireLength() {
+            int length = statusLine.length() + 2 + 2 + body.length;
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                length += header.getKey().length() + 2 + header.getValue().length() + 2;
+            }
+            return length;
         }
     }
 }
