@@ -29,7 +29,7 @@ final class DoctorJson {
     private static Map<String, Object> backend(Diagnosis.BackendCheck check) {
         BackendInfo info = check.info();
         return object("name", info.name(), "priority", info.priority(), "native", info.isNative(),
-                "available", info.available(), "cause", info.cause(),
+                "available", info.available(), "cause", info.cause(), "features", info.features(),
                 // null when not tried: only available backends are started
                 "starts", info.available() ? check.starts() : null, "startFailure", check.startFailure());
     }

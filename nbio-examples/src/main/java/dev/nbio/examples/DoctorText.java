@@ -40,6 +40,9 @@ final class DoctorText {
         }
         for (Diagnosis.BackendCheck check : d.backends()) {
             rows.add(new Row("backend " + check.info().name(), describe(check)));
+            for (String feature : check.info().features()) {
+                rows.add(new Row(check.info().name() + " feature", feature));
+            }
         }
         BackendProbe.Selection selection = d.selection();
         String picked = selection.backend() != null ? selection.backend() : "none: " + selection.error();

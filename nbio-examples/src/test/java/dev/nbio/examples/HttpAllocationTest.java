@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpAllocationTest {
     private static final int PIPELINED = 16;
-    private static final int WARM_UP_BATCHES = 1_000;
+    /** Enough round trips for the JIT to compile the whole path (interpreted and C1 code allocates). */
+    private static final int WARM_UP_BATCHES = 10_000;
     private static final int MEASURED_BATCHES = 1_500;
 
     @Test

@@ -38,6 +38,11 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
     private static final MethodHandle SYSCALL7 = variadic("syscall", 1,
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+    /** io_uring_enter without errno capture: capturing state costs an object per call. */
+    private static final MethodHandle SYSCALL7_PLAIN = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle MMAP = function("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = function("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -112,6 +117,19 @@ final class Libc {
         try {
             return result((long) SYSCALL7.invokeExact(capture, SYS_IO_URING_ENTER, (long) fd, (long) toSubmit,
                     (long) minComplete, (long) flags, arg, argSize), capture);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
+
+    /**
+     * io_uring_enter on the hot path: no errno, just -1 on failure. The caller finds out why
+     * with {@link #ioUringEnter}, which captures errno, only when it failed.
+     */
+    static long ioUringEnterFast(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+        try {
+            return (long) SYSCALL7_PLAIN.invokeExact(SYS_IO_URING_ENTER, (long) fd, (long) toSubmit, (long) minComplete,
+                    (long) flags, arg, argSize);
         } catch (Throwable t) {
             throw fatal(t);
         }

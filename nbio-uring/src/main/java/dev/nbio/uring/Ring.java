@@ -232,19 +232,30 @@ final class Ring implements AutoCloseable {
             if (toSubmit == 0 && !defer && !overflow) {
                 return;
             }
-            result = Libc.ioUringEnter(fd, toSubmit, 0, defer || overflow ? IORING_ENTER_GETEVENTS : 0,
+            result = Libc.ioUringEnterFast(fd, toSubmit, 0, defer || overflow ? IORING_ENTER_GETEVENTS : 0,
                     MemorySegment.NULL, 0);
         } else if (timeoutNanos < 0) {
-            result = Libc.ioUringEnter(fd, toSubmit, 1, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
+            result = Libc.ioUringEnterFast(fd, toSubmit, 1, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
         } else {
             timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
             timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
-            result = Libc.ioUringEnter(fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, enterArg,
+            result = Libc.ioUringEnterFast(fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, enterArg,
                     GETEVENTS_ARG.byteSize());
         }
-        // ETIME (62): the wait timed out; EINTR (4): a signal; EBUSY (16)/EAGAIN (11): the
-        // completion queue is backed up and must be reaped first. None of them is a failure.
-        if (result < 0 && result != -62 && result != -4 && result != -16 && result != -11) {
+        if (result < 0) {
+            whyEnterFailed();
+        }
+    }
+
+    /**
+     * The fast enter reports failure without errno. Most failures are expected (the wait timed
+     * out, a signal, a full completion queue); entering again without waiting, errno captured,
+     * tells a lasting failure from those.
+     */
+    private void whyEnterFailed() {
+        long result = Libc.ioUringEnter(fd, pending(), 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
+        // EINTR (4), EAGAIN (11), EBUSY (16): try again next tick.
+        if (result < 0 && result != -4 && result != -16 && result != -11) {
             throw new IllegalStateException("io_uring_enter failed: " + Libc.strerror((int) -result)
                     + " (errno " + -result + ")");
         }

@@ -94,6 +94,9 @@ final class UringNotifier implements Notifier {
     private MemorySegment[] spareBounces = new MemorySegment[16];
     private int spareCount;
     private boolean closed;
+    private static final int ADDRESS_CACHE = 1024;
+    private final ByteBuffer[] addressKeys = new ByteBuffer[ADDRESS_CACHE];
+    private final long[] addressBases = new long[ADDRESS_CACHE];
     /** Listeners with a multishot accept, by index; a listener keeps its index for life. */
     private UringHandle[] listeners = new UringHandle[8];
     private int listenerCount;
@@ -182,6 +185,20 @@ final class UringNotifier implements Notifier {
             bounces[slot] = block;
         }
         return block;
+    }
+
+    /**
+     * The native address of a direct buffer's position. Asking the FFM API makes a segment
+     * object per call; the base address of a buffer never changes, so it is looked up once per
+     * buffer and kept in a small table (which holds the last 1024 buffers seen).
+     */
+    private long addressOf(ByteBuffer buffer) {
+        int index = System.identityHashCode(buffer) & (ADDRESS_CACHE - 1);
+        if (addressKeys[index] != buffer) {
+            addressKeys[index] = buffer;
+            addressBases[index] = MemorySegment.ofBuffer(buffer).address() - buffer.position();
+        }
+        return addressBases[index] + buffer.position();
     }
 
     private static int slotOf(OperationRecord op) {
@@ -513,7 +530,7 @@ final class UringNotifier implements Notifier {
             int count = 0;
             for (ByteBuffer buffer : buffers) {
                 if (buffer.hasRemaining()) {
-                    s.set(JAVA_LONG, iov, MemorySegment.ofBuffer(buffer).address());
+                    s.set(JAVA_LONG, iov, addressOf(buffer));
                     s.set(JAVA_LONG, iov + 8, buffer.remaining());
                     iov += IOVEC_SIZE;
                     count++;
@@ -530,7 +547,11 @@ final class UringNotifier implements Notifier {
             length = 0;
             for (ByteBuffer buffer : buffers) {
                 int n = (int) Math.min(buffer.remaining(), BOUNCE_BYTES - length);
-                if (n > 0) {
+                if (n > 0 && buffer.hasArray()) {
+                    MemorySegment.copy(buffer.array(), buffer.arrayOffset() + buffer.position(), block,
+                            java.lang.foreign.ValueLayout.JAVA_BYTE, length, n);
+                    length += n;
+                } else if (n > 0) {
                     MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, block, length, n);
                     length += n;
                 }
@@ -561,7 +582,12 @@ final class UringNotifier implements Notifier {
                 continue;
             }
             if (bounced && incoming) {
-                MemorySegment.copy(bounces[slot], from, MemorySegment.ofBuffer(buffer), 0, n);
+                if (buffer.hasArray()) {
+                    MemorySegment.copy(bounces[slot], java.lang.foreign.ValueLayout.JAVA_BYTE, from, buffer.array(),
+                            buffer.arrayOffset() + buffer.position(), n);
+                } else {
+                    MemorySegment.copy(bounces[slot], from, MemorySegment.ofBuffer(buffer), 0, n);
+                }
             }
             buffer.position(buffer.position() + n);
             from += n;
