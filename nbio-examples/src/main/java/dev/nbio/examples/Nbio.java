@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
         description = "Runs the nbio examples.",
         mixinStandardHelpOptions = true,
         versionProvider = NbioVersion.class,
-        subcommands = {EchoCommand.class, HelloCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EchoCommand.class, HelloCommand.class, UdpEchoCommand.class, PingCommand.class,
+                WorkersCommand.class, CommandLine.HelpCommand.class})
 public final class Nbio implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
