@@ -33,6 +33,17 @@ public abstract class LoopServer {
     /** How long to wait before accepting again when the process is out of file descriptors. */
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
+    /**
+     * A server that closes a connection on its own (after {@code QUIT}, or input it refuses)
+     * first reads and discards what the client still sends, until the client has been quiet
+     * this long. Closing a socket with unread bytes makes the system send a reset instead of
+     * an orderly end, and a reset can make the client lose the last reply before reading it.
+     */
+    protected static final Duration LINGER_QUIET_TIME = Duration.ofMillis(200);
+
+    /** The most a lingering connection discards before it closes anyway. */
+    protected static final int LINGER_MAX_BYTES = 64 * 1024;
+
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final CompletableFuture<Void> listening = new CompletableFuture<>();

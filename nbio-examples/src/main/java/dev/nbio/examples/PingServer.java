@@ -162,7 +162,7 @@ public final class PingServer extends LoopServer {
             return;
         }
         if (conn.closeAfterReply) {
-            conn.close();   // After QUIT or a protocol error, once the reply is out.
+            conn.linger(op.loop());   // After QUIT or a protocol error, once the reply is out.
             return;
         }
         conn.out.clear();
@@ -212,6 +212,20 @@ public final class PingServer extends LoopServer {
         }
     }
 
+    /** Discards what the client still sends after the last reply; closes once it is quiet, gone or too talkative. */
+    private static void onLingered(Operation op, Conn conn) {
+        if (op.failed() || op.recv().received() == 0 || conn.server.stopping()) {
+            conn.close();   // Quiet for LINGER_QUIET_TIME (TIMEOUT), closed by the client, or the server stops.
+            return;
+        }
+        conn.discarded += op.recv().received();
+        if (conn.discarded > LINGER_MAX_BYTES) {
+            conn.close();
+            return;
+        }
+        conn.linger(op.loop());
+    }
+
     private static void onClosed(Operation op, Conn conn) {
         conn.server.openConnections.decrementAndGet();
     }
@@ -224,11 +238,18 @@ public final class PingServer extends LoopServer {
         final ByteBuffer out = ByteBuffer.allocateDirect(OUTPUT_SIZE);
         final RedisRequest request = new RedisRequest();
         boolean closeAfterReply;
+        int discarded;
         private boolean closed;
 
         Conn(PingServer server, TcpSocket socket) {
             this.server = server;
             this.socket = socket;
+        }
+
+        /** Reads and drops input until the client is quiet, then closes: see {@link LoopServer#LINGER_QUIET_TIME}. */
+        void linger(EventLoop loop) {
+            in.clear();
+            loop.recv(socket, in, false, LINGER_QUIET_TIME, this, PingServer::onLingered);
         }
 
         /** Closes the socket once; an operation still pending on it ends with a CLOSED error. */

@@ -164,12 +164,12 @@ public final class WorkerPoolServer extends LoopServer {
             Conn conn = (Conn) queued;
             requestsAtWorkers.decrementAndGet();
             conn.atWorker = false;
-            conn.closeAfterReply = true;
             reply(loop, conn, SHUTTING_DOWN);
         }
         for (Conn conn : new ArrayList<>(connections)) {
-            if (!conn.atWorker && !conn.closeAfterReply) {
-                conn.close();   // A connection waiting for a worker closes once its reply is out.
+            // A connection with a reply on its way closes once the reply is out.
+            if (!conn.atWorker && !conn.sending) {
+                conn.close();
             }
         }
     }
@@ -253,15 +253,19 @@ public final class WorkerPoolServer extends LoopServer {
     private static void reply(EventLoop loop, Conn conn, byte[] text) {
         conn.out.clear();
         conn.out.put(text).flip();
+        conn.sending = true;
         loop.send(conn.socket, conn.out, conn, WorkerPoolServer::onSent);
     }
 
     private static void onSent(Operation op, Conn conn) {
-        if (op.failed() || conn.closeAfterReply) {
+        conn.sending = false;
+        if (op.failed() || conn.server.stopping()) {
             conn.close();
-            return;
+        } else if (conn.closeAfterReply) {
+            conn.linger(op.loop());
+        } else {
+            nextRequest(op.loop(), conn);
         }
-        nextRequest(op.loop(), conn);
     }
 
     /** Runs on the loop's thread for a reply that a worker sent. */
@@ -273,6 +277,20 @@ public final class WorkerPoolServer extends LoopServer {
             return;
         }
         nextRequest(op.loop(), conn);
+    }
+
+    /** Discards what the client still sends after the last reply; closes once it is quiet, gone or too talkative. */
+    private static void onLingered(Operation op, Conn conn) {
+        if (op.failed() || op.recv().received() == 0 || conn.server.stopping()) {
+            conn.close();   // Quiet for LINGER_QUIET_TIME (TIMEOUT), closed by the client, or the server stops.
+            return;
+        }
+        conn.discarded += op.recv().received();
+        if (conn.discarded > LINGER_MAX_BYTES) {
+            conn.close();
+            return;
+        }
+        conn.linger(op.loop());
     }
 
     private static void onClosed(Operation op, Conn conn) {
@@ -296,7 +314,9 @@ public final class WorkerPoolServer extends LoopServer {
         final ByteBuffer out = ByteBuffer.allocateDirect(REPLY_SIZE);
         long request;
         boolean atWorker;
+        boolean sending;
         boolean closeAfterReply;
+        int discarded;
         private boolean closed;
 
         Conn(WorkerPoolServer server, TcpSocket socket, EventLoop loop) {
@@ -330,6 +350,12 @@ public final class WorkerPoolServer extends LoopServer {
                 // Only when the loop's thread failed and let its loop go: nobody is left to reply to.
                 LOG.debug("Could not queue the reply to request {}: {}", request, e.getMessage());
             }
+        }
+
+        /** Reads and drops input until the client is quiet, then closes: see {@link LoopServer#LINGER_QUIET_TIME}. */
+        void linger(EventLoop loop) {
+            in.clear();
+            loop.recv(socket, in, false, LINGER_QUIET_TIME, this, WorkerPoolServer::onLingered);
         }
 
         /** Closes the socket once; an operation still pending on it ends with a CLOSED error. */

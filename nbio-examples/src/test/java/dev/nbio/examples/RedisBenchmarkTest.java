@@ -37,11 +37,16 @@ class RedisBenchmarkTest {
                     "-t", "ping_inline,ping_mbulk", "-n", "2000", "-c", "4", "-q")
                     .redirectErrorStream(true)
                     .start();
-            process.getOutputStream().close();
-            byte[] output = assertTimeoutPreemptively(EchoClients.LIMIT, () -> process.getInputStream().readAllBytes(),
-                    "redis-benchmark did not finish");
-            assertTrue(process.waitFor(EchoClients.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
-            String report = new String(output, StandardCharsets.UTF_8);
+            String report;
+            try {
+                process.getOutputStream().close();
+                byte[] output = assertTimeoutPreemptively(EchoClients.LIMIT,
+                        () -> process.getInputStream().readAllBytes(), "redis-benchmark did not finish");
+                assertTrue(process.waitFor(EchoClients.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+                report = new String(output, StandardCharsets.UTF_8);
+            } finally {
+                process.destroyForcibly();   // Only if it is still running after a failure.
+            }
 
             // redis-benchmark finishes a test only once every request has had its reply.
             assertEquals(0, process.exitValue(), report);
