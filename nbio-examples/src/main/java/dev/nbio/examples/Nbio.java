@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
         description = "Runs the nbio examples.",
         mixinStandardHelpOptions = true,
         versionProvider = NbioVersion.class,
-        subcommands = {HttpCommand.class, EchoCommand.class, HelloCommand.class, SendfileCommand.class,
-            SinkCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {HttpCommand.class, EchoCommand.class, UdpEchoCommand.class, PingCommand.class,
+            WorkersCommand.class, SendfileCommand.class, SinkCommand.class, DoctorCommand.class, HelloCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Nbio implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -45,6 +46,7 @@ public final class Nbio implements Callable<Integer> {
     /** Without a subcommand there is nothing to do: say so and show the usage. */
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: http, echo, hello, sendfile, sink, doctor or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: "
+                + "http, echo, udp-echo, ping, workers, sendfile, sink, doctor, hello or help");
     }
 }

@@ -1,0 +1,259 @@
+package dev.nbio.examples;
+
+import dev.nbio.AcceptError;
+import dev.nbio.AttachmentCallback;
+import dev.nbio.EventLoop;
+import dev.nbio.Operation;
+import dev.nbio.TcpSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server on its own event-loop thread: the plumbing that the UDP echo, ping and worker-pool
+ * servers share (the TCP echo server spells the same steps out in full).
+ *
+ * <p>{@link #startOn} starts a platform thread, which acquires its loop, lets the subclass
+ * {@linkplain #open open} its sockets and arm the first operations, and ticks until the
+ * server is stopped and {@linkplain #drained drained}. Then it runs the loop until nothing
+ * waits, so the callbacks of the closes run, and lets the loop go.
+ *
+ * <p><b>Threads.</b> {@link #startOn} returns once the server listens. {@link #stop()} and
+ * {@link #awaitStop()} may be called from any thread: stop queues {@link #beginStop} to the
+ * loop's thread with {@code nextTick}, which wakes the loop.
+ */
+public abstract class LoopServer {
+    /** How long to wait before accepting again when the process is out of file descriptors. */
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+
+    /**
+     * A server that closes a connection on its own (after {@code QUIT}, or input it refuses)
+     * first reads and discards what the client still sends, until the client has been quiet
+     * this long. Closing a socket with unread bytes makes the system send a reset instead of
+     * an orderly end, and a reset can make the client lose the last reply before reading it.
+     */
+    protected static final Duration LINGER_QUIET_TIME = Duration.ofMillis(200);
+
+    /** The most a lingering connection discards before it closes anyway. */
+    protected static final int LINGER_MAX_BYTES = 64 * 1024;
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final String name;
+    private final CompletableFuture<Void> listening = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    // Written by the loop's thread before `listening` completes, read by others after.
+    private EventLoop loop;
+    private InetSocketAddress address;
+
+    // Owned by the loop's thread.
+    private boolean stopping;
+
+    /**
+     * Creates a server that is not running yet.
+     *
+     * @param name the short name used in thread names and log lines, e.g. {@code udp-echo}
+     */
+    protected LoopServer(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Starts the server's thread and returns once the server listens.
+     *
+     * @param bindAddress where to listen; port 0 picks a free port
+     * @param backend     the nbio backend ({@code nio}, {@code uring}, ...), or {@code null}
+     *                    for the one nbio selects
+     * @throws IOException when the server cannot listen on the address
+     * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
+     */
+    protected final void startOn(InetSocketAddress bindAddress, String backend) throws IOException {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Thread.ofPlatform()
+                .name("nbio-" + name + "-" + bindAddress.getPort())
+                .daemon(true)
+                .start(() -> serve(bindAddress, backend));
+        awaitListening();
+    }
+
+    /**
+     * On the loop's thread: opens the server's sockets and starts its first operations.
+     *
+     * @param loop        the server's loop
+     * @param bindAddress where to listen
+     * @return the bound address, with the real port when asked for port 0
+     * @throws IOException when the address cannot be bound; the message should name it
+     */
+    protected abstract InetSocketAddress open(EventLoop loop, InetSocketAddress bindAddress) throws IOException;
+
+    /**
+     * On the loop's thread, once: closes the sockets so that every pending operation ends.
+     *
+     * @param loop the server's loop
+     */
+    protected abstract void beginStop(EventLoop loop);
+
+    /**
+     * On the loop's thread, after {@link #beginStop}: whether the server has nothing left
+     * that must finish before the loop stops ticking. The default is true.
+     *
+     * @return true when the loop may stop ticking
+     */
+    protected boolean drained() {
+        return true;
+    }
+
+    /**
+     * On the loop's thread, last: releases what the server owns besides its loop. Runs
+     * after a failed start too. Does nothing by default.
+     */
+    protected void afterLoop() {
+    }
+
+    /**
+     * On the loop's thread, after an accept failed: accepts again when the error can pass.
+     * A client that gave up ({@code CONNECTION_ABORTED}) is no reason to wait; when the
+     * process is out of file descriptors an accept started at once would fail at once, so
+     * it waits 100 ms; a closed listener, or an error nobody expects, ends accepting (logged)
+     * rather than spinning on a listener that keeps failing.
+     *
+     * @param failed     the failed accept
+     * @param listener   the listening socket
+     * @param attachment the attachment to accept with again
+     * @param onAccept   the accept callback
+     * @param <T>        the attachment type
+     */
+    protected final <T> void acceptAgainAfter(Operation failed, TcpSocket listener, T attachment,
+                                              AttachmentCallback<? super T> onAccept) {
+        AcceptError error = failed.accept().error();
+        if (stopping || error == AcceptError.CLOSED) {
+            return;
+        }
+        EventLoop current = failed.loop();
+        switch (error) {
+            case CONNECTION_ABORTED -> current.accept(listener, attachment, onAccept);
+            case INSUFFICIENT_RESOURCES -> {
+                log.warn("Accept failed ({}); trying again in {} ms", error, ACCEPT_BACKOFF.toMillis(), failed.cause());
+                // A rare path, so a capturing lambda is fine here.
+                current.timeout(ACCEPT_BACKOFF, op -> {
+                    if (!stopping) {
+                        current.accept(listener, attachment, onAccept);
+                    }
+                });
+            }
+            default -> log.error("Accept failed ({}, errno {}); no longer accepting connections",
+                    error, failed.errno(), failed.cause());
+        }
+    }
+
+    /**
+     * Whether {@link #stop()} has reached the loop's thread. Read on the loop's thread only.
+     *
+     * @return true once the server is stopping
+     */
+    protected final boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * The address the server listens on, with the real port when it was started on port 0.
+     *
+     * @return the bound address
+     */
+    public final InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * The name of the backend the server's loop runs on.
+     *
+     * @return {@code nio}, {@code uring}, ...
+     */
+    public final String backend() {
+        return loop.backend();
+    }
+
+    /**
+     * Asks the server to stop. Returns at once; use {@link #awaitStop()} to wait. Safe from
+     * any thread, and calling it again does nothing.
+     */
+    public final void stop() {
+        if (!stopRequested.compareAndSet(false, true) || stopped.isDone()) {
+            return;
+        }
+        try {
+            // From another thread the operation is queued and the loop woken; it runs in the next tick.
+            loop.nextTick(this, LoopServer::onStopRequested);
+        } catch (IllegalStateException e) {
+            // The loop's thread failed and let its loop go between the check above and here.
+            log.debug("{} on {} had already ended", name, address, e);
+        }
+    }
+
+    /**
+     * Waits until the server's thread has closed everything and exited.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public final void awaitStop() throws InterruptedException {
+        try {
+            stopped.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the " + name + " server's thread failed", e.getCause());
+        }
+    }
+
+    private void awaitListening() throws IOException {
+        try {
+            listening.join();
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                // Rethrown here so the exception carries the caller's stack too.
+                case IOException io -> throw new IOException(io.getMessage(), io);
+                case RuntimeException re -> throw re;
+                default -> throw new IllegalStateException("the " + name + " server failed to start", e.getCause());
+            }
+        }
+    }
+
+    // ---- the loop's thread ------------------------------------------------------------------
+
+    private void serve(InetSocketAddress bindAddress, String backend) {
+        try (EventLoop acquired = backend == null ? EventLoop.acquire() : EventLoop.acquire(backend)) {
+            loop = acquired;
+            address = open(acquired, bindAddress);
+            Thread.currentThread().setName("nbio-" + name + "-" + address.getPort());   // the real port, when asked for 0
+            listening.complete(null);
+            log.info("{} server listening on {} (backend {})", name, address, acquired.backend());
+            while (!stopping || !drained()) {
+                acquired.tick();
+            }
+            // Let the callbacks of the closes, and of the operations they end, run.
+            acquired.run();
+            log.info("{} server on {} stopped", name, address);
+        } catch (IOException | RuntimeException | Error e) {
+            if (!listening.completeExceptionally(e)) {
+                log.error("{} server on {} failed", name, address, e);
+            }
+        } finally {
+            try {
+                afterLoop();
+            } finally {
+                stopped.complete(null);
+            }
+        }
+    }
+
+    private static void onStopRequested(Operation op, LoopServer server) {
+        server.stopping = true;
+        server.beginStop(op.loop());
+    }
+}
