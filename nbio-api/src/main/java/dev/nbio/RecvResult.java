@@ -18,6 +18,16 @@ public interface RecvResult {
     java.net.InetSocketAddress source();
 
     /**
+     * For a receive into a loop-provided buffer ({@code recvProvided}): the bytes received,
+     * from position 0 to the limit. It belongs to the loop: read it (or copy it) in the
+     * callback; once the callback returns, the loop reuses it.
+     *
+     * @return the buffer, or {@code null} for a receive into your own buffers, or when nothing
+     *         was received (the peer closed, or the receive failed)
+     */
+    java.nio.ByteBuffer buffer();
+
+    /**
      * The named error, or {@code null} when the operation succeeded.
      *
      * @return the error or {@code null}

@@ -229,6 +229,52 @@ public interface SocketOperations extends TimerOperations {
     }
 
     /**
+     * Prepares a receive into a buffer the loop provides, without executing it. Nothing of
+     * the caller's is held while the socket is idle: the loop picks a buffer from its pool only
+     * when data arrives (on {@code uring}, the kernel picks it from a provided buffer ring), so
+     * a server with many idle connections needs memory only for those that are sending. The
+     * bytes are in {@link RecvResult#buffer()}, valid until the callback returns; the loop then
+     * takes the buffer back. The pool's size is set with the system properties
+     * {@code nbio.recv.buffers} (default 256) and {@code nbio.recv.bufferSize} (default 16384);
+     * when every buffer is in use, the receive fails with
+     * {@link RecvError#INSUFFICIENT_RESOURCES}.
+     *
+     * @param socket   a connected TCP socket or a UDP socket
+     * @param timeout  the timeout, or {@code null} for none
+     * @param callback called with {@link Operation#recv()}
+     * @return the prepared operation
+     * @throws IllegalArgumentException when the socket is a listener or belongs to another loop
+     */
+    Operation prepRecvProvided(SocketHandle socket, Duration timeout, Callback callback);
+
+    /**
+     * Receives into a buffer the loop provides; see {@link #prepRecvProvided}.
+     *
+     * @param socket   a connected TCP socket or a UDP socket
+     * @param callback called with {@link Operation#recv()}, the bytes in {@link RecvResult#buffer()}
+     * @return the running operation
+     */
+    default Operation recvProvided(SocketHandle socket, Callback callback) {
+        return exec(prepRecvProvided(socket, null, callback));
+    }
+
+    /**
+     * Receives into a buffer the loop provides, with a timeout and an attachment; see
+     * {@link #prepRecvProvided}.
+     *
+     * @param socket     a connected TCP socket or a UDP socket
+     * @param timeout    the timeout, or {@code null} for none
+     * @param attachment handed to the callback
+     * @param callback   called with {@link Operation#recv()}, the bytes in {@link RecvResult#buffer()}
+     * @param <T>        the attachment type
+     * @return the running operation
+     */
+    default <T> Operation recvProvided(SocketHandle socket, Duration timeout, T attachment,
+                                       AttachmentCallback<? super T> callback) {
+        return exec(prepRecvProvided(socket, timeout, Defaults.IGNORE).withAttachment(attachment, callback));
+    }
+
+    /**
      * Receives whatever is there into one buffer (not {@code all}).
      *
      * @param socket   the socket

@@ -247,6 +247,7 @@ public final class Loop extends Preparations implements LoopContext {
 
     @Override
     public void release(OperationRecord op) {
+        giveBackBuffer(op);
         op.heldByBackend = false;
         if (op.state == State.ORPHANED) {
             pool.give(op);
@@ -334,8 +335,18 @@ public final class Loop extends Preparations implements LoopContext {
         }
     }
 
+    /** A provided receive buffer goes back to the backend once nobody can read it any more. */
+    private void giveBackBuffer(OperationRecord op) {
+        if (op.provided != null) {
+            notifier.giveBack(op);
+            op.provided = null;
+            op.providedId = -1;
+        }
+    }
+
     /** Decides a finished record's fate: kept for the user, held for the backend, or recycled. */
     private void finish(OperationRecord op) {
+        giveBackBuffer(op);
         if (op.detached && !op.removed) {
             op.state = State.DONE;
         } else if (op.heldByBackend) {
@@ -415,6 +426,10 @@ public final class Loop extends Preparations implements LoopContext {
         if (!op.detached) {
             throw new IllegalStateException("the " + op.kind + " operation's callback is running; only a detached "
                     + "operation may be executed again");
+        }
+        if (op.provided != null) {
+            throw new IllegalStateException("this recvProvided operation's buffer is still in use by its callback; "
+                    + "execute it again after the callback has returned, or start a new recvProvided");
         }
         op.clearResults();
         if (op.timeoutNanos >= 0) {

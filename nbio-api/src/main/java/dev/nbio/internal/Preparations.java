@@ -120,6 +120,13 @@ abstract sealed class Preparations implements EventLoop permits Loop {
     }
 
     @Override
+    public final Operation prepRecvProvided(SocketHandle socket, Duration timeout, Callback callback) {
+        OperationRecord op = recv(socket, false, timeout, callback);
+        op.provideBuffer = true;
+        return op;
+    }
+
+    @Override
     public final Operation prepSend(SocketHandle socket, ByteBuffer[] buffers, InetSocketAddress destination,
                                     boolean all, Duration timeout, Callback callback) {
         ByteBuffer[] copy = Checks.sendBuffers(buffers, "send").clone();

@@ -41,6 +41,18 @@ public interface Notifier extends AutoCloseable {
     boolean cancel(OperationRecord op);
 
     /**
+     * Takes back the buffer a receive into a provided buffer used ({@link OperationRecord#provided},
+     * {@link OperationRecord#providedId}); the core calls it once the callback has returned, or
+     * when the operation will not be called back. Every backend that completes a
+     * {@code provideBuffer} receive with a buffer implements it.
+     *
+     * @param op the receive
+     */
+    default void giveBack(OperationRecord op) {
+        throw new UnsupportedOperationException(getClass().getName() + " provides no receive buffers");
+    }
+
+    /**
      * Whether this notifier keeps time itself. When true, {@code TIMEOUT} operations are
      * submitted like any other and the notifier ends every operation that has a timeout at
      * its deadline ({@link OperationRecord#deadlineNanos}, on the {@link System#nanoTime()}

@@ -77,6 +77,12 @@ public final class OperationRecord implements Operation {
     public boolean heldByBackend;
     /** Whether the record is linked into the core's ready queue. */
     public boolean queued;
+    /** A receive into a buffer the backend provides ({@code recvProvided}); {@link #buffers} is null. */
+    public boolean provideBuffer;
+    /** The provided buffer holding a receive's bytes, position 0 to limit; the backend takes it back. */
+    public java.nio.ByteBuffer provided;
+    /** The backend's number for {@link #provided}. */
+    public int providedId = -1;
     /** A progress update is queued for the callback (sendfile with progress updates). */
     public boolean progressDue;
     /**
@@ -174,7 +180,9 @@ public final class OperationRecord implements Operation {
     public void reset() {
         kind = null;
         detached = removed = cancelRequested = heldByBackend = queued = all = progressUpdates = false;
-        progressDue = timedOut = false;
+        progressDue = timedOut = provideBuffer = false;
+        provided = null;
+        providedId = -1;
         callback = null;
         attachmentCallback = null;
         attachment = userData = null;

@@ -135,6 +135,11 @@ final class ResultViews {
         }
 
         @Override
+        public java.nio.ByteBuffer buffer() {
+            return op.provided;
+        }
+
+        @Override
         public RecvError error() {
             return (RecvError) op.error();
         }

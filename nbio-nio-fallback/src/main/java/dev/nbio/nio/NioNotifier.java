@@ -78,6 +78,11 @@ final class NioNotifier extends Reactor {
     }
 
     @Override
+    public void giveBack(OperationRecord op) {
+        sockets.giveBack(op);
+    }
+
+    @Override
     public void wakeUp() {
         selector.wakeup();
     }

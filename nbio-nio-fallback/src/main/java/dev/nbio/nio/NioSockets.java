@@ -2,6 +2,7 @@ package dev.nbio.nio;
 
 import dev.nbio.OperationKind;
 import dev.nbio.TcpSocket;
+import dev.nbio.internal.ProvidedBuffers;
 import dev.nbio.spi.Failure;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.OperationRecord;
@@ -27,6 +28,7 @@ final class NioSockets {
 
     private final LoopContext context;
     private ByteBuffer datagramScratch;
+    private final ProvidedBuffers provided = new ProvidedBuffers();
 
     NioSockets(LoopContext context) {
         this.context = context;
@@ -37,7 +39,8 @@ final class NioSockets {
             return switch (op.kind) {
                 case ACCEPT -> accept(handle, op);
                 case DIAL -> finishDial(handle, op);
-                case RECV -> handle.isDatagram() ? receiveDatagram((DatagramChannel) handle.channel, op)
+                case RECV -> op.provideBuffer ? receiveProvided(handle, op)
+                        : handle.isDatagram() ? receiveDatagram((DatagramChannel) handle.channel, op)
                         : stream(((SocketChannel) handle.channel).read(op.buffers));
                 case SEND -> handle.isDatagram() ? sendDatagram((DatagramChannel) handle.channel, op)
                         : stream(((SocketChannel) handle.channel).write(op.buffers));
@@ -109,6 +112,42 @@ final class NioSockets {
     private static void abandonDial(NioSocketHandle handle, OperationRecord op) {
         closeQuietly(handle.channel);
         op.result = null;
+    }
+
+    /** A receive into a buffer from the loop's pool, taken only when there is something to read. */
+    private long receiveProvided(NioSocketHandle handle, OperationRecord op) throws IOException {
+        int id = provided.take();
+        if (id < 0) {
+            op.fail(Failure.INSUFFICIENT_RESOURCES, 0, new IOException("all " + ProvidedBuffers.COUNT
+                    + " provided receive buffers are in use (nbio.recv.buffers)"));
+            return FAILED;
+        }
+        ByteBuffer buffer = provided.buffer(id).clear();
+        long received;
+        try {
+            if (handle.isDatagram()) {
+                InetSocketAddress source = (InetSocketAddress) ((DatagramChannel) handle.channel).receive(buffer);
+                received = source == null ? WOULD_BLOCK : buffer.position();
+                op.address = source;
+            } else {
+                received = stream(((SocketChannel) handle.channel).read(buffer));
+            }
+        } catch (IOException | RuntimeException e) {
+            provided.give(id);
+            throw e;
+        }
+        if (received <= 0) {
+            provided.give(id);
+            return received;
+        }
+        op.provided = buffer.flip();
+        op.providedId = id;
+        return received;
+    }
+
+    /** Takes back a provided receive buffer. */
+    void giveBack(OperationRecord op) {
+        provided.give(op.providedId);
     }
 
     private long receiveDatagram(DatagramChannel channel, OperationRecord op) throws IOException {

@@ -131,6 +131,9 @@ final class IoUringAbi {
     static final byte LAST_OPCODE_USED = IORING_OP_SHUTDOWN;
 
     static final byte IOSQE_IO_LINK = 1 << 2;
+    static final byte IOSQE_BUFFER_SELECT = 1 << 5;
+    /** The SQE's buf_group (u16), for IOSQE_BUFFER_SELECT. */
+    static final long SQE_BUF_GROUP = 40;
     static final byte IOSQE_IO_HARDLINK = 1 << 3;
 
     /** In the SQE's ioprio for ACCEPT: keep accepting, one CQE per connection. */

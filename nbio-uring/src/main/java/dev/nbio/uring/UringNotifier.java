@@ -15,6 +15,7 @@ import dev.nbio.PollEvent;
 import dev.nbio.SocketProtocol;
 import dev.nbio.TcpSocket;
 import dev.nbio.UdpSocket;
+import dev.nbio.internal.ProvidedBuffers;
 import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Failure;
 import dev.nbio.spi.Handle;
@@ -94,6 +95,11 @@ final class UringNotifier implements Notifier {
     private MemorySegment[] spareBounces = new MemorySegment[16];
     private int spareCount;
     private boolean closed;
+    /** The provided buffer ring for recvProvided, registered on first use. */
+    private BufferRing bufferRing;
+    /** Set when the kernel refused a buffer ring: recvProvided then uses {@link #fallbackBuffers}. */
+    private boolean noBufferRing = !Boolean.parseBoolean(System.getProperty("nbio.uring.bufferRing", "true"));
+    private final ProvidedBuffers fallbackBuffers = new ProvidedBuffers();
     private static final int ADDRESS_CACHE = 1024;
     private final ByteBuffer[] addressKeys = new ByteBuffer[ADDRESS_CACHE];
     private final long[] addressBases = new long[ADDRESS_CACHE];
@@ -297,7 +303,13 @@ final class UringNotifier implements Notifier {
             case TIMEOUT -> timer(op);
             case ACCEPT -> accept(op);
             case DIAL -> dial(op);
-            case RECV, SEND -> transfer(op);
+            case RECV, SEND -> {
+                if (op.provideBuffer) {
+                    receiveProvided(op);
+                } else {
+                    transfer(op);
+                }
+            }
             case READ, WRITE -> fileTransfer(op);
             case POLL -> poll(op, op.pollEvent == PollEvent.READABLE ? POLLIN : POLLOUT);
             case SENDFILE -> startSendfile(op);
@@ -595,6 +607,99 @@ final class UringNotifier implements Notifier {
         }
     }
 
+    /**
+     * A receive into a buffer the kernel picks from the provided buffer ring when data
+     * arrives; set up on first use. Where the kernel has no buffer rings, a buffer from the
+     * loop's pool is taken now and the receive goes into it.
+     */
+    private void receiveProvided(OperationRecord op) {
+        int slot = slotOf(op);
+        if (bufferRing == null && !noBufferRing) {
+            try {
+                bufferRing = BufferRing.register(ring, arena);
+            } catch (IOException e) {
+                noBufferRing = true;
+            }
+        }
+        UringHandle handle = handleOf(op);
+        boolean datagram = handle.kind == UringHandle.Kind.DATAGRAM;
+        MemorySegment s = scratchOf(slot);
+        long base = base(slot);
+        long bufferAddress = 0;
+        int bufferLength = 0;
+        if (bufferRing == null) {
+            int id = fallbackBuffers.take();
+            if (id < 0) {
+                op.fail(Failure.INSUFFICIENT_RESOURCES, 0, new IOException("all " + ProvidedBuffers.COUNT
+                        + " provided receive buffers are in use (nbio.recv.buffers)"));
+                finishSlot(op);
+                return;
+            }
+            op.providedId = id;
+            ByteBuffer buffer = fallbackBuffers.buffer(id).clear();
+            bufferAddress = addressOf(buffer);
+            bufferLength = buffer.capacity();
+        }
+        long sqe;
+        if (datagram) {
+            s.set(JAVA_LONG, base + IOVECS, bufferAddress);
+            s.set(JAVA_LONG, base + IOVECS + 8, bufferRing != null ? bufferRing.bufferSize() : bufferLength);
+            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, scratchAddress(slot, SOCKADDR));
+            s.set(JAVA_INT, base + MSGHDR + MSGHDR_NAMELEN, (int) SOCKADDR_STORAGE_SIZE);
+            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, scratchAddress(slot, IOVECS));
+            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOVLEN, 1);
+            s.set(JAVA_LONG, base + MSGHDR + 32, 0L);
+            s.set(JAVA_LONG, base + MSGHDR + 40, 0L);
+            s.set(JAVA_INT, base + MSGHDR + MSGHDR_FLAGS, 0);
+            sqe = ring.nextSqe();
+            ring.prepare(sqe, IORING_OP_RECVMSG, handle.fd, scratchAddress(slot, MSGHDR), 1, 0, op.backendLong);
+        } else {
+            sqe = ring.nextSqe();
+            ring.prepare(sqe, IORING_OP_RECV, handle.fd, bufferAddress, bufferLength, 0, op.backendLong);
+        }
+        if (bufferRing != null) {
+            ring.sqeFlags(sqe, IOSQE_BUFFER_SELECT);
+            ring.sqes().set(JAVA_SHORT, sqe + SQE_BUF_GROUP, BufferRing.GROUP);
+        }
+        linkDeadline(op, sqe);
+    }
+
+    private void receivedProvided(OperationRecord op, int slot, int result, int flags) {
+        int id = bufferRing != null ? ((flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1) : op.providedId;
+        op.providedId = -1;
+        if (result <= 0) {
+            if (id >= 0) {
+                giveBackId(id);
+            }
+            if (result < 0) {
+                failed(op, result, op.handle instanceof UdpSocket ? "recvmsg" : "recv");
+                return;
+            }
+        } else {
+            op.provided = bufferRing != null ? bufferRing.deliver(id, result)
+                    : fallbackBuffers.buffer(id).clear().limit(result);
+            op.providedId = id;
+            op.transferred = result;
+            if (op.handle instanceof UdpSocket) {
+                op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+            }
+        }
+        finishSlot(op);
+    }
+
+    private void giveBackId(int id) {
+        if (bufferRing != null) {
+            bufferRing.giveBack(id);
+        } else {
+            fallbackBuffers.give(id);
+        }
+    }
+
+    @Override
+    public void giveBack(OperationRecord op) {
+        giveBackId(op.providedId);
+    }
+
     /** A positional read or write on a file. */
     private void fileTransfer(OperationRecord op) {
         submitFileTransfer(op, slotOf(op));
@@ -845,6 +950,10 @@ final class UringNotifier implements Notifier {
             return;
         }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
+            if (op.provideBuffer && op.provided == null && op.providedId >= 0) {
+                giveBackId(op.providedId); // a loop-pool buffer taken for a receive that never came
+                op.providedId = -1;
+            }
             cancelled(op);
             if (op.kind == OperationKind.DIAL) {
                 discardDial(op);
@@ -855,7 +964,13 @@ final class UringNotifier implements Notifier {
         switch (op.kind) {
             case ACCEPT -> accepted(op, slot, result);
             case DIAL -> dialed(op, result);
-            case RECV, SEND -> transferred(op, slot, result);
+            case RECV, SEND -> {
+                if (op.provideBuffer) {
+                    receivedProvided(op, slot, result, flags);
+                } else {
+                    transferred(op, slot, result);
+                }
+            }
             case READ, WRITE -> fileTransferred(op, slot, result);
             case POLL, CLOSE -> simple(op, result);
             case SENDFILE -> writable(op, result);
