@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.AddressFamily;
+import dev.nbio.Callback;
 import dev.nbio.Operation;
 import dev.nbio.RecvError;
 import dev.nbio.TcpSocket;
@@ -192,6 +193,58 @@ class RecvProvidedTest extends LoopTest {
             assertArrayEquals(new byte[] {5}, seen.getFirst().bytes());
         } finally {
             OpenHandles.closeNow(socket);
+        }
+    }
+
+    @Test
+    void dataThatArrivesBetweenReceivesComesInOrder() throws IOException {
+        try (SocketPair pair = SocketPair.open(loop, loopback())) {
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            int[] calls = {0};
+            Callback keep = op -> {
+                ByteBuffer buffer = op.recv().buffer();
+                while (buffer != null && buffer.hasRemaining()) {
+                    got.write(buffer.get());
+                }
+                calls[0]++;
+            };
+            byte[] first = Bytes.random(100);
+            loop.send(pair.client(), ByteBuffer.wrap(first), op -> { });
+            loop.recvProvided(pair.server(), keep);
+            tickUntil(() -> calls[0] == 1);
+            // More arrives while no receive is pending (a backend may already hold it).
+            byte[] later = Bytes.random(5000, 7);
+            loop.send(pair.client(), ByteBuffer.wrap(later), op -> { });
+            Ticking.tickFor(loop, Ticking.QUIET);
+            int total = first.length + later.length;
+            while (got.size() < total) {
+                int before = calls[0];
+                loop.recvProvided(pair.server(), keep);
+                tickUntil(() -> calls[0] > before);
+            }
+            byte[] expected = new byte[total];
+            System.arraycopy(first, 0, expected, 0, first.length);
+            System.arraycopy(later, 0, expected, first.length, later.length);
+            assertArrayEquals(expected, got.toByteArray());
+        }
+    }
+
+    @Test
+    void aReceiveIntoOwnBuffersAfterProvidedOnesGetsTheBytesInOrder() throws IOException {
+        try (SocketPair pair = SocketPair.open(loop, loopback())) {
+            List<Seen> seen = new ArrayList<>();
+            loop.send(pair.client(), ByteBuffer.wrap(new byte[] {1, 2, 3}), op -> { });
+            loop.recvProvided(pair.server(), op -> seen.add(Seen.of(op)));
+            tickUntil(() -> !seen.isEmpty());
+            byte[] rest = Bytes.random(20_000, 11);
+            loop.send(pair.client(), ByteBuffer.wrap(rest), op -> { });
+            Ticking.tickFor(loop, Ticking.QUIET);
+            ByteBuffer mine = ByteBuffer.allocate(rest.length);
+            Recorder<Outcome> all = Recorder.outcomes();
+            loop.recv(pair.server(), mine, true, null, all);
+            tickUntil(() -> all.count() == 1);
+            assertArrayEquals(new byte[] {1, 2, 3}, seen.getFirst().bytes());
+            assertArrayEquals(rest, mine.array());
         }
     }
 }

@@ -42,12 +42,72 @@ final class UringHandle implements Handle {
     final boolean ipv6;
     private final Path path;
     private boolean closed;
-    /** A listener's index in its notifier's table of multishot accepts, or -1. */
-    int listenerIndex = -1;
+    /** The socket's index in its notifier's table of multishot requests, or -1. */
+    int multishotIndex = -1;
     /** Whether a multishot accept is in the kernel for this listener. */
     boolean multishotArmed;
     /** Whether a multishot accept ever delivered a connection (so EINVAL later is not "unsupported"). */
     boolean everAccepted;
+    /** No end of stream or error is held. */
+    static final int NO_END = 1;
+    /** Whether a multishot receive is in the kernel for this stream, and whether it is being cancelled. */
+    boolean recvArmed;
+    boolean recvCancelling;
+    /** Whether a multishot receive ever delivered data (so EINVAL later is not "unsupported"). */
+    boolean everReceived;
+    /** After the held data: 0 when the peer closed, -errno when the stream failed, else {@link #NO_END}. */
+    int heldEnd = NO_END;
+    /** The notifier holding ring buffers for this stream; told when the stream closes. */
+    UringNotifier owner;
+    /** Ring buffers the multishot receive filled before anyone asked: id, offset and length each. */
+    private int[] held = new int[0];
+    private int heldHead;
+    private int heldSize;
+
+    void hold(int id, int length) {
+        if (heldSize * 3 == held.length) {
+            int[] grown = new int[Math.max(12, held.length * 2)];
+            for (int i = 0; i < heldSize * 3; i++) {
+                grown[i] = held[(heldHead * 3 + i) % held.length];
+            }
+            held = grown;
+            heldHead = 0;
+        }
+        int at = ((heldHead + heldSize) * 3) % held.length;
+        held[at] = id;
+        held[at + 1] = 0;
+        held[at + 2] = length;
+        heldSize++;
+    }
+
+    int heldCount() {
+        return heldSize;
+    }
+
+    int heldId() {
+        return held[heldHead * 3];
+    }
+
+    int heldOffset() {
+        return held[heldHead * 3 + 1];
+    }
+
+    int heldLength() {
+        return held[heldHead * 3 + 2];
+    }
+
+    /** Takes {@code bytes} from the oldest held buffer; true when it is used up. */
+    boolean consumeHeld(int bytes) {
+        held[heldHead * 3 + 1] += bytes;
+        held[heldHead * 3 + 2] -= bytes;
+        return held[heldHead * 3 + 2] == 0;
+    }
+
+    void dropHeld() {
+        heldHead = (heldHead + 1) % (held.length / 3);
+        heldSize--;
+    }
+
     /** Connections the multishot accept delivered before any accept operation asked for them. */
     private int[] accepted = new int[0];
     private int acceptedHead;
@@ -189,6 +249,9 @@ final class UringHandle implements Handle {
         }
         closed = true;
         closeAccepted();
+        if (owner != null) {
+            owner.releaseHeld(this);
+        }
         if (kind != Kind.FILE) {
             // io_uring holds its own reference to the socket: shutting it down is what ends
             // receives and accepts still in flight.

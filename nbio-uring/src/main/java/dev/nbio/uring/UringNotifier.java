@@ -46,8 +46,14 @@ final class UringNotifier implements Notifier {
     private static final long INTERNAL = 1L << 63;
     private static final long WAKE = INTERNAL | 1;
     private static final long IGNORED = INTERNAL | 2;
-    /** Marks the user_data of a listener's multishot accept; the low bits index {@link #listeners}. */
+    /** Marks the user_data of a listener's multishot accept; the low bits index {@link #multishots}. */
     private static final long MULTISHOT_ACCEPT = INTERNAL | (1L << 61);
+    /** Marks the user_data of a stream's multishot receive; the low bits index {@link #multishots}. */
+    private static final long MULTISHOT_RECV = INTERNAL | (1L << 60);
+    /** Receives held per stream ahead of any recvProvided, before the multishot pauses. */
+    private static final int RECV_BACKLOG = 16;
+    /** In the SQE's ioprio for RECV: keep receiving, one CQE per buffer filled. */
+    private static final short IORING_RECV_MULTISHOT = 1 << 1;
     /** Connections accepted ahead of any accept operation, per listener, before the multishot pauses. */
     private static final int ACCEPT_BACKLOG = 64;
     /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
@@ -103,9 +109,11 @@ final class UringNotifier implements Notifier {
     private static final int ADDRESS_CACHE = 1024;
     private final ByteBuffer[] addressKeys = new ByteBuffer[ADDRESS_CACHE];
     private final long[] addressBases = new long[ADDRESS_CACHE];
-    /** Listeners with a multishot accept, by index; a listener keeps its index for life. */
-    private UringHandle[] listeners = new UringHandle[8];
-    private int listenerCount;
+    /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
+    private UringHandle[] multishots = new UringHandle[8];
+    private int multishotCount;
+    /** Off when {@code -Dnbio.uring.multishotRecv=false}, or once the kernel refused it. */
+    private boolean multishotRecv = Boolean.parseBoolean(System.getProperty("nbio.uring.multishotRecv", "true"));
     /** Off when {@code -Dnbio.uring.multishotAccept=false}, or once the kernel refused it. */
     private boolean multishotAccept =
             Boolean.parseBoolean(System.getProperty("nbio.uring.multishotAccept", "true"));
@@ -368,28 +376,33 @@ final class UringNotifier implements Notifier {
         linkDeadline(op, sqe);
     }
 
+    /** Gives a socket its index in {@link #multishots}, once. */
+    private void register(UringHandle handle) {
+        if (handle.multishotIndex < 0) {
+            if (multishotCount == multishots.length) {
+                multishots = Arrays.copyOf(multishots, multishotCount * 2);
+            }
+            handle.multishotIndex = multishotCount;
+            multishots[multishotCount++] = handle;
+        }
+    }
+
     /** Arms one accept SQE that keeps delivering connections until cancelled or failed. */
     private void armMultishot(UringHandle listener) {
         if (listener.multishotArmed || !listener.isOpen()) {
             return;
         }
-        if (listener.listenerIndex < 0) {
-            if (listenerCount == listeners.length) {
-                listeners = Arrays.copyOf(listeners, listenerCount * 2);
-            }
-            listener.listenerIndex = listenerCount;
-            listeners[listenerCount++] = listener;
-        }
+        register(listener);
         listener.multishotArmed = true;
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_ACCEPT, listener.fd, 0, 0, 0, MULTISHOT_ACCEPT | listener.listenerIndex);
+        ring.prepare(sqe, IORING_OP_ACCEPT, listener.fd, 0, 0, 0, MULTISHOT_ACCEPT | listener.multishotIndex);
         ring.sqes().set(java.lang.foreign.ValueLayout.JAVA_SHORT, sqe + SQE_IOPRIO, IORING_ACCEPT_MULTISHOT);
         ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
     }
 
     /** A connection (or the end) from a listener's multishot accept. */
     private void multishotAccepted(int index, int result, int flags) {
-        UringHandle listener = index < listenerCount ? listeners[index] : null;
+        UringHandle listener = index < multishotCount ? multishots[index] : null;
         if (listener == null) {
             if (result >= 0) {
                 Libc.close(result);
@@ -492,6 +505,9 @@ final class UringNotifier implements Notifier {
 
     /** A recv or send: one recvmsg/sendmsg over the buffers (or the bounce block). */
     private void transfer(OperationRecord op) {
+        if (op.kind == OperationKind.RECV && bufferRing != null && receiveAfterMultishot(op, handleOf(op))) {
+            return;
+        }
         submitTransfer(op, slotOf(op));
     }
 
@@ -623,6 +639,10 @@ final class UringNotifier implements Notifier {
         }
         UringHandle handle = handleOf(op);
         boolean datagram = handle.kind == UringHandle.Kind.DATAGRAM;
+        if (!datagram && bufferRing != null && multishotRecv) {
+            receiveFromMultishot(op, handle);
+            return;
+        }
         MemorySegment s = scratchOf(slot);
         long base = base(slot);
         long bufferAddress = 0;
@@ -662,6 +682,206 @@ final class UringNotifier implements Notifier {
             ring.sqes().set(JAVA_SHORT, sqe + SQE_BUF_GROUP, BufferRing.GROUP);
         }
         linkDeadline(op, sqe);
+    }
+
+    // ---- multishot receive into provided buffers -------------------------------------------------
+
+    /**
+     * A recvProvided on a stream, served by one multishot receive per socket: data the kernel
+     * put in a ring buffer before anyone asked is held (up to {@link #RECV_BACKLOG} buffers)
+     * and handed to the next receive at once.
+     */
+    private void receiveFromMultishot(OperationRecord op, UringHandle handle) {
+        if (handle.heldCount() > 0) {
+            int id = handle.heldId();
+            int offset = handle.heldOffset();
+            int length = handle.heldLength();
+            handle.dropHeld();
+            op.provided = offset == 0 ? bufferRing.deliver(id, length)
+                    : bufferRing.deliver(id, offset + length).position(offset).slice();
+            op.providedId = id;
+            op.transferred = length;
+            finishSlot(op);
+            return;
+        }
+        if (handle.heldEnd != UringHandle.NO_END) {
+            endFromHeld(op, handle);
+            return;
+        }
+        int slot = slotOf(op);
+        waiting[slot] = true;
+        armWaitingTimer(op, slot);
+        armMultishotRecv(handle);
+    }
+
+    /** The stream ended (0: the peer closed) or failed before this receive asked. */
+    private void endFromHeld(OperationRecord op, UringHandle handle) {
+        int end = handle.heldEnd;
+        if (end < 0) {
+            handle.heldEnd = UringHandle.NO_END; // an error is reported once; the end of stream stays
+            failed(op, end, "recv");
+        } else {
+            op.transferred = 0;
+            finishSlot(op);
+        }
+    }
+
+    private void armMultishotRecv(UringHandle handle) {
+        if (handle.recvArmed || handle.recvCancelling || !handle.isOpen()) {
+            return;
+        }
+        register(handle);
+        handle.owner = this;
+        handle.recvArmed = true;
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_RECV, handle.fd, 0, 0, 0, MULTISHOT_RECV | handle.multishotIndex);
+        ring.sqes().set(JAVA_SHORT, sqe + SQE_IOPRIO, IORING_RECV_MULTISHOT);
+        ring.sqeFlags(sqe, IOSQE_BUFFER_SELECT);
+        ring.sqes().set(JAVA_SHORT, sqe + SQE_BUF_GROUP, BufferRing.GROUP);
+    }
+
+    private void cancelMultishotRecv(UringHandle handle) {
+        if (handle.recvArmed && !handle.recvCancelling) {
+            handle.recvCancelling = true;
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, MULTISHOT_RECV | handle.multishotIndex, 0, 0, IGNORED);
+        }
+    }
+
+    /** The receive at the head of a stream's queue, when it waits for the multishot. */
+    private OperationRecord waitingHead(UringHandle handle) {
+        OperationRecord head = handle.firstWaiting(true, op -> true);
+        return head != null && waiting[slotOf(head)] ? head : null;
+    }
+
+    private void multishotReceived(int index, int result, int flags) {
+        UringHandle handle = index < multishotCount ? multishots[index] : null;
+        if (handle == null) {
+            return;
+        }
+        boolean more = (flags & IORING_CQE_F_MORE) != 0;
+        int id = (flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1;
+        if (!more) {
+            handle.recvArmed = false;
+            handle.recvCancelling = false;
+        }
+        if (!handle.isOpen()) {
+            if (id >= 0) {
+                bufferRing.giveBack(id);
+            }
+            releaseHeld(handle);
+            return;
+        }
+        OperationRecord head = waitingHead(handle);
+        boolean providedHead = head != null && head.provideBuffer;
+        if (result > 0) {
+            if (providedHead) {
+                handle.dequeue(true, head);
+                waiting[slotOf(head)] = false;
+                head.provided = bufferRing.deliver(id, result);
+                head.providedId = id;
+                head.transferred = result;
+                finishSlot(head);
+                OperationRecord next = waitingHead(handle);
+                if (next != null && !next.provideBuffer) {
+                    cancelMultishotRecv(handle); // a receive into the caller's buffers is next
+                }
+            } else {
+                handle.hold(id, result);
+                if (handle.heldCount() >= RECV_BACKLOG || head != null) {
+                    cancelMultishotRecv(handle);
+                }
+            }
+        } else if (result == -UringErrors.EINVAL && !handle.everReceived) {
+            multishotRecv = false; // this kernel has no multishot receive (before 6.0)
+        } else if (result != -UringErrors.ECANCELED) {
+            // 0: the peer closed; -ENOBUFS: every ring buffer is held; else a socket error.
+            if (providedHead) {
+                handle.dequeue(true, head);
+                waiting[slotOf(head)] = false;
+                if (result == 0) {
+                    head.transferred = 0;
+                    finishSlot(head);
+                } else {
+                    failed(head, result, "recv");
+                }
+            } else if (result != -UringErrors.ENOBUFS) {
+                handle.heldEnd = result;
+            }
+        }
+        if (result > 0) {
+            handle.everReceived = true;
+        }
+        if (!more) {
+            OperationRecord next = waitingHead(handle);
+            if (next != null) {
+                waiting[slotOf(next)] = false;
+                start(next);
+            }
+        }
+    }
+
+    /** Puts back the ring buffers a closed stream still held. */
+    void releaseHeld(UringHandle handle) {
+        while (handle.heldCount() > 0) {
+            bufferRing.giveBack(handle.heldId());
+            handle.dropHeld();
+        }
+    }
+
+    /**
+     * A receive into the caller's buffers on a stream that has received into provided buffers:
+     * what was held comes first, and the multishot stops before the kernel is asked again.
+     *
+     * @return true when this took care of the receive
+     */
+    private boolean receiveAfterMultishot(OperationRecord op, UringHandle handle) {
+        if (handle.heldCount() == 0 && handle.heldEnd == UringHandle.NO_END && !handle.recvArmed) {
+            return false;
+        }
+        long copied = 0;
+        while (handle.heldCount() > 0 && Transfers.remaining(op.buffers) > 0) {
+            ByteBuffer held = bufferRing.deliver(handle.heldId(), handle.heldOffset() + handle.heldLength())
+                    .position(handle.heldOffset());
+            int before = held.position();
+            for (ByteBuffer buffer : op.buffers) {
+                int n = Math.min(buffer.remaining(), held.remaining());
+                if (n > 0) {
+                    buffer.put(buffer.position(), held, held.position(), n);
+                    buffer.position(buffer.position() + n);
+                    held.position(held.position() + n);
+                }
+            }
+            int taken = held.position() - before;
+            copied += taken;
+            if (handle.consumeHeld(taken)) {
+                bufferRing.giveBack(handle.heldId());
+                handle.dropHeld();
+            }
+        }
+        if (copied > 0 && Transfers.advance(op, copied)) {
+            finishSlot(op);
+            return true;
+        }
+        if (handle.heldCount() == 0 && handle.heldEnd != UringHandle.NO_END) {
+            int end = handle.heldEnd;
+            if (end < 0) {
+                handle.heldEnd = UringHandle.NO_END;
+                failed(op, end, "recv");
+            } else {
+                Transfers.advance(op, 0);
+                finishSlot(op);
+            }
+            return true;
+        }
+        if (handle.recvArmed) {
+            int slot = slotOf(op);
+            waiting[slot] = true;
+            armWaitingTimer(op, slot);
+            cancelMultishotRecv(handle);
+            return true;
+        }
+        return false;
     }
 
     private void receivedProvided(OperationRecord op, int slot, int result, int flags) {
@@ -801,6 +1021,9 @@ final class UringNotifier implements Notifier {
         UringHandle handle = handleOf(op);
         handle.markClosed();
         handle.closeAccepted();
+        if (bufferRing != null) {
+            releaseHeld(handle);
+        }
         // What waits behind a running receive or send never reached the kernel: it ends here.
         for (boolean read : new boolean[] {true, false}) {
             OperationRecord waiting;
@@ -932,6 +1155,8 @@ final class UringNotifier implements Notifier {
                 armWake();
             } else if ((userData & MULTISHOT_ACCEPT) == MULTISHOT_ACCEPT) {
                 multishotAccepted((int) userData, result, flags);
+            } else if ((userData & MULTISHOT_RECV) == MULTISHOT_RECV) {
+                multishotReceived((int) userData, result, flags);
             }
             return;
         }
