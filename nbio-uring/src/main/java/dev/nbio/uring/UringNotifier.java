@@ -1,6 +1,7 @@
 package dev.nbio.uring;
 
 import static dev.nbio.uring.IoUringAbi.*;
+import static dev.nbio.uring.Slots.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -58,26 +59,10 @@ final class UringNotifier implements Notifier {
     private static final int ACCEPT_BACKLOG = 64;
     /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
     private static final long WAIT_TIMER = 1L << 62;
-    /** Generations stay below bit 62 of user_data. */
-    private static final int GENERATION_MASK = 0x3fff_ffff;
     /** Deadlines run in the kernel (linked timeouts) unless {@code -Dnbio.uring.linkTimeouts=false}. */
     private static final boolean LINK_TIMEOUTS =
             Boolean.parseBoolean(System.getProperty("nbio.uring.linkTimeouts", "true"));
 
-    // Native scratch per slot.
-    private static final long SLOT_BYTES = 1024;
-    private static final int SLOTS_PER_CHUNK = 256;
-    private static final long MSGHDR = 0;
-    private static final long ADDRLEN = 56;
-    private static final long SOCKADDR = 64;
-    private static final long IOVECS = 192;
-    private static final int MAX_IOVECS = 16;
-    private static final long STATX = 448;
-    private static final long FILE_OFFSET = 704;
-    private static final long TIMESPEC_FIELD = 712;
-    private static final long WAIT_TIMESPEC = 728;
-
-    private static final int BOUNCE_BYTES = 64 * 1024;
     private static final long PROGRESS_CHUNK = 256 * 1024;
 
     private final LoopContext context;
@@ -89,26 +74,14 @@ final class UringNotifier implements Notifier {
     private final MemorySegment emptyPath;
     private final Ring.Completions onCompletion = this::completed;
 
-    private OperationRecord[] slots = new OperationRecord[SLOTS_PER_CHUNK];
-    private int[] generations = new int[SLOTS_PER_CHUNK];
-    /** Slots of operations queued behind another on their socket, not yet in the kernel. */
-    private boolean[] waiting = new boolean[SLOTS_PER_CHUNK];
-    private MemorySegment[] bounces = new MemorySegment[SLOTS_PER_CHUNK];
-    private MemorySegment[] scratch = new MemorySegment[1];
-    private int[] free = new int[SLOTS_PER_CHUNK];
-    private int freeCount;
-    private int slotCount;
-    private MemorySegment[] spareBounces = new MemorySegment[16];
-    private int spareCount;
+    private final Slots slots = new Slots(arena);
+    private final DirectAddresses addresses = new DirectAddresses();
     private boolean closed;
     /** The provided buffer ring for recvProvided, registered on first use. */
     private BufferRing bufferRing;
     /** Set when the kernel refused a buffer ring: recvProvided then uses {@link #fallbackBuffers}. */
     private boolean noBufferRing = !Boolean.parseBoolean(System.getProperty("nbio.uring.bufferRing", "true"));
     private final ProvidedBuffers fallbackBuffers = new ProvidedBuffers();
-    private static final int ADDRESS_CACHE = 1024;
-    private final ByteBuffer[] addressKeys = new ByteBuffer[ADDRESS_CACHE];
-    private final long[] addressBases = new long[ADDRESS_CACHE];
     /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
     private UringHandle[] multishots = new UringHandle[8];
     private int multishotCount;
@@ -137,86 +110,8 @@ final class UringNotifier implements Notifier {
         return context.loop();
     }
 
-    // ---- slots ----------------------------------------------------------------------------------
-
-    private int takeSlot(OperationRecord op) {
-        int slot;
-        if (freeCount > 0) {
-            slot = free[--freeCount];
-        } else {
-            slot = slotCount++;
-            if (slot == slots.length) {
-                int size = slots.length * 2;
-                slots = Arrays.copyOf(slots, size);
-                generations = Arrays.copyOf(generations, size);
-                waiting = Arrays.copyOf(waiting, size);
-                bounces = Arrays.copyOf(bounces, size);
-                free = Arrays.copyOf(free, size);
-            }
-            int chunk = slot / SLOTS_PER_CHUNK;
-            if (chunk == scratch.length) {
-                scratch = Arrays.copyOf(scratch, chunk * 2);
-            }
-            if (scratch[chunk] == null) {
-                scratch[chunk] = arena.allocate(SLOT_BYTES * SLOTS_PER_CHUNK, 64);
-            }
-        }
-        slots[slot] = op;
-        op.backendLong = ((long) generations[slot] << 32) | slot;
-        return slot;
-    }
-
-    private void releaseSlot(int slot) {
-        slots[slot] = null;
-        generations[slot] = (generations[slot] + 1) & GENERATION_MASK;
-        waiting[slot] = false;
-        if (bounces[slot] != null) {
-            if (spareCount == spareBounces.length) {
-                spareBounces = Arrays.copyOf(spareBounces, spareCount * 2);
-            }
-            spareBounces[spareCount++] = bounces[slot];
-            bounces[slot] = null;
-        }
-        free[freeCount++] = slot;
-    }
-
-    private MemorySegment scratchOf(int slot) {
-        return scratch[slot / SLOTS_PER_CHUNK];
-    }
-
-    private static long base(int slot) {
-        return (long) (slot % SLOTS_PER_CHUNK) * SLOT_BYTES;
-    }
-
-    private long scratchAddress(int slot, long field) {
-        return scratchOf(slot).address() + base(slot) + field;
-    }
-
-    private MemorySegment bounce(int slot) {
-        MemorySegment block = bounces[slot];
-        if (block == null) {
-            block = spareCount > 0 ? spareBounces[--spareCount] : arena.allocate(BOUNCE_BYTES, 64);
-            bounces[slot] = block;
-        }
-        return block;
-    }
-
-    /**
-     * The native address of a direct buffer's position. Asking the FFM API makes a segment
-     * object per call; the base address of a buffer never changes, so it is looked up once per
-     * buffer and kept in a small table (which holds the last 1024 buffers seen).
-     */
     private long addressOf(ByteBuffer buffer) {
-        int index = System.identityHashCode(buffer) & (ADDRESS_CACHE - 1);
-        if (addressKeys[index] != buffer) {
-            addressKeys[index] = buffer;
-            addressBases[index] = MemorySegment.ofBuffer(buffer).address() - buffer.position();
-        }
-        return addressBases[index] + buffer.position();
-    }
-
-    private static int slotOf(OperationRecord op) {
-        return (int) op.backendLong;
+        return addresses.of(buffer);
     }
 
     // ---- submission -------------------------------------------------------------------------------
@@ -224,13 +119,13 @@ final class UringNotifier implements Notifier {
     @Override
     public void submit(OperationRecord op) {
         // Every operation holds a slot from here until it is reported.
-        int slot = takeSlot(op);
+        int slot = slots.take(op);
         if (op.handle != null && !op.handle.handle().isOpen()) {
             fail(op, Failure.CLOSED);
             return;
         }
         if (ordered(op) && !handleOf(op).enqueue(readSide(op), op)) {
-            waiting[slot] = true;
+            slots.waiting[slot] = true;
             armWaitingTimer(op, slot);
             return;
         }
@@ -253,9 +148,9 @@ final class UringNotifier implements Notifier {
     }
 
     private void writeTimespec(int slot, long field, long nanos) {
-        MemorySegment s = scratchOf(slot);
-        s.set(JAVA_LONG, base(slot) + field, nanos / 1_000_000_000L);
-        s.set(JAVA_LONG, base(slot) + field + 8, nanos % 1_000_000_000L);
+        MemorySegment s = slots.scratchOf(slot);
+        s.set(JAVA_LONG, Slots.base(slot) + field, nanos / 1_000_000_000L);
+        s.set(JAVA_LONG, Slots.base(slot) + field + 8, nanos % 1_000_000_000L);
     }
 
     /**
@@ -266,11 +161,11 @@ final class UringNotifier implements Notifier {
         if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
             return;
         }
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
         ring.sqeFlags(sqe, IOSQE_IO_LINK);
         long timer = ring.linkedSqe();
-        ring.prepare(timer, IORING_OP_LINK_TIMEOUT, -1, scratchAddress(slot, TIMESPEC_FIELD), 1, 0, IGNORED);
+        ring.prepare(timer, IORING_OP_LINK_TIMEOUT, -1, slots.address(slot, TIMESPEC_FIELD), 1, 0, IGNORED);
     }
 
     /** An operation waiting its turn on a socket has no SQE to link to: it gets a timer of its own. */
@@ -280,16 +175,16 @@ final class UringNotifier implements Notifier {
         }
         writeTimespec(slot, WAIT_TIMESPEC, remaining(op));
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, scratchAddress(slot, WAIT_TIMESPEC), 1, 0,
+        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, slots.address(slot, WAIT_TIMESPEC), 1, 0,
                 WAIT_TIMER | op.backendLong);
     }
 
     /** A TIMEOUT operation: a kernel timer. */
     private void timer(OperationRecord op) {
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, scratchAddress(slot, TIMESPEC_FIELD), 1, 0, op.backendLong);
+        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, slots.address(slot, TIMESPEC_FIELD), 1, 0, op.backendLong);
     }
 
     /** Receives and sends on a socket keep their order: one of each direction is in the kernel at a time. */
@@ -338,7 +233,7 @@ final class UringNotifier implements Notifier {
         OperationRecord next = ordered(op) ? handleOf(op).dequeue(readSide(op), op) : null;
         context.complete(op);
         if (next != null) {
-            waiting[slotOf(next)] = false;
+            slots.waiting[Slots.slotOf(next)] = false;
             start(next);
         }
     }
@@ -360,18 +255,18 @@ final class UringNotifier implements Notifier {
         }
         // Wait for the listener's multishot accept to hand over the next connection.
         listener.enqueue(true, op);
-        waiting[slotOf(op)] = true;
-        armWaitingTimer(op, slotOf(op));
+        slots.waiting[Slots.slotOf(op)] = true;
+        armWaitingTimer(op, Slots.slotOf(op));
         armMultishot(listener);
     }
 
     private void acceptOnce(OperationRecord op) {
-        int slot = slotOf(op);
-        MemorySegment s = scratchOf(slot);
-        s.set(JAVA_INT, base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
+        int slot = Slots.slotOf(op);
+        MemorySegment s = slots.scratchOf(slot);
+        s.set(JAVA_INT, Slots.base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_ACCEPT, handleOf(op).fd, scratchAddress(slot, SOCKADDR), 0,
-                scratchAddress(slot, ADDRLEN), op.backendLong);
+        ring.prepare(sqe, IORING_OP_ACCEPT, handleOf(op).fd, slots.address(slot, SOCKADDR), 0,
+                slots.address(slot, ADDRLEN), op.backendLong);
         ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
         linkDeadline(op, sqe);
     }
@@ -417,7 +312,7 @@ final class UringNotifier implements Notifier {
             OperationRecord op = firstWaiting(listener, true);
             if (op != null) {
                 listener.dequeue(true, op);
-                waiting[slotOf(op)] = false;
+                slots.waiting[Slots.slotOf(op)] = false;
                 deliverAccepted(op, result);
             } else if (!listener.isOpen()) {
                 Libc.close(result);
@@ -435,7 +330,7 @@ final class UringNotifier implements Notifier {
             OperationRecord op;
             while ((op = firstWaiting(listener, true)) != null) {
                 listener.dequeue(true, op);
-                waiting[slotOf(op)] = false;
+                slots.waiting[Slots.slotOf(op)] = false;
                 acceptOnce(op);
             }
             return;
@@ -452,7 +347,7 @@ final class UringNotifier implements Notifier {
         OperationRecord op;
         while ((op = firstWaiting(listener, true)) != null) {
             listener.dequeue(true, op);
-            releaseSlot(slotOf(op));
+            slots.release(Slots.slotOf(op));
             if (!listener.isOpen()) {
                 op.fail(Failure.CLOSED, -result, null);
             } else {
@@ -488,10 +383,10 @@ final class UringNotifier implements Notifier {
         UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, ipv6, null);
         noDelay(handle);
         op.result = new TcpSocket(loop(), handle);
-        int slot = slotOf(op);
-        int length = SocketAddresses.write(endpoint, scratchOf(slot), base(slot) + SOCKADDR);
+        int slot = Slots.slotOf(op);
+        int length = SocketAddresses.write(endpoint, slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_CONNECT, fd, scratchAddress(slot, SOCKADDR), 0, length, op.backendLong);
+        ring.prepare(sqe, IORING_OP_CONNECT, fd, slots.address(slot, SOCKADDR), 0, length, op.backendLong);
         linkDeadline(op, sqe);
     }
 
@@ -508,12 +403,12 @@ final class UringNotifier implements Notifier {
         if (op.kind == OperationKind.RECV && bufferRing != null && receiveAfterMultishot(op, handleOf(op))) {
             return;
         }
-        submitTransfer(op, slotOf(op));
+        submitTransfer(op, Slots.slotOf(op));
     }
 
     private void submitTransfer(OperationRecord op, int slot) {
-        MemorySegment s = scratchOf(slot);
-        long base = base(slot);
+        MemorySegment s = slots.scratchOf(slot);
+        long base = Slots.base(slot);
         boolean incoming = op.kind == OperationKind.RECV;
         int iovecs = stage(op, slot, incoming);
         UringHandle handle = handleOf(op);
@@ -521,22 +416,22 @@ final class UringNotifier implements Notifier {
         int nameLength = 0;
         if (handle.kind == UringHandle.Kind.DATAGRAM) {
             if (incoming) {
-                name = scratchAddress(slot, SOCKADDR);
+                name = slots.address(slot, SOCKADDR);
                 nameLength = (int) SOCKADDR_STORAGE_SIZE;
             } else if (op.endpoint != null) {
-                name = scratchAddress(slot, SOCKADDR);
+                name = slots.address(slot, SOCKADDR);
                 nameLength = SocketAddresses.write(op.endpoint, s, base + SOCKADDR);
             }
         }
         s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, name);
         s.set(JAVA_INT, base + MSGHDR + MSGHDR_NAMELEN, nameLength);
-        s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, scratchAddress(slot, IOVECS));
+        s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, slots.address(slot, IOVECS));
         s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOVLEN, iovecs);
         s.set(JAVA_LONG, base + MSGHDR + 32, 0L);
         s.set(JAVA_LONG, base + MSGHDR + 40, 0L);
         s.set(JAVA_INT, base + MSGHDR + MSGHDR_FLAGS, 0);
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, incoming ? IORING_OP_RECVMSG : IORING_OP_SENDMSG, handle.fd, scratchAddress(slot, MSGHDR), 1,
+        ring.prepare(sqe, incoming ? IORING_OP_RECVMSG : IORING_OP_SENDMSG, handle.fd, slots.address(slot, MSGHDR), 1,
                 0, op.backendLong);
         ring.opFlags(sqe, incoming ? 0 : MSG_NOSIGNAL);
         linkDeadline(op, sqe);
@@ -547,8 +442,8 @@ final class UringNotifier implements Notifier {
      * heap (the kernel needs native memory) or there are too many; returns the iovec count.
      */
     private int stage(OperationRecord op, int slot, boolean incoming) {
-        MemorySegment s = scratchOf(slot);
-        long iov = base(slot) + IOVECS;
+        MemorySegment s = slots.scratchOf(slot);
+        long iov = Slots.base(slot) + IOVECS;
         ByteBuffer[] buffers = op.buffers;
         boolean direct = buffers.length <= MAX_IOVECS;
         for (int i = 0; direct && i < buffers.length; i++) {
@@ -567,7 +462,7 @@ final class UringNotifier implements Notifier {
             bounceMode(op, false);
             return count;
         }
-        MemorySegment block = bounce(slot);
+        MemorySegment block = slots.bounce(slot);
         long length;
         if (incoming) {
             length = Math.min(Transfers.remaining(buffers), BOUNCE_BYTES);
@@ -611,10 +506,10 @@ final class UringNotifier implements Notifier {
             }
             if (bounced && incoming) {
                 if (buffer.hasArray()) {
-                    MemorySegment.copy(bounces[slot], java.lang.foreign.ValueLayout.JAVA_BYTE, from, buffer.array(),
+                    MemorySegment.copy(slots.bounceOf(slot), java.lang.foreign.ValueLayout.JAVA_BYTE, from, buffer.array(),
                             buffer.arrayOffset() + buffer.position(), n);
                 } else {
-                    MemorySegment.copy(bounces[slot], from, MemorySegment.ofBuffer(buffer), 0, n);
+                    MemorySegment.copy(slots.bounceOf(slot), from, MemorySegment.ofBuffer(buffer), 0, n);
                 }
             }
             buffer.position(buffer.position() + n);
@@ -629,7 +524,7 @@ final class UringNotifier implements Notifier {
      * loop's pool is taken now and the receive goes into it.
      */
     private void receiveProvided(OperationRecord op) {
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         if (bufferRing == null && !noBufferRing) {
             try {
                 bufferRing = BufferRing.register(ring, arena);
@@ -643,8 +538,8 @@ final class UringNotifier implements Notifier {
             receiveFromMultishot(op, handle);
             return;
         }
-        MemorySegment s = scratchOf(slot);
-        long base = base(slot);
+        MemorySegment s = slots.scratchOf(slot);
+        long base = Slots.base(slot);
         long bufferAddress = 0;
         int bufferLength = 0;
         if (bufferRing == null) {
@@ -664,15 +559,15 @@ final class UringNotifier implements Notifier {
         if (datagram) {
             s.set(JAVA_LONG, base + IOVECS, bufferAddress);
             s.set(JAVA_LONG, base + IOVECS + 8, bufferRing != null ? bufferRing.bufferSize() : bufferLength);
-            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, scratchAddress(slot, SOCKADDR));
+            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, slots.address(slot, SOCKADDR));
             s.set(JAVA_INT, base + MSGHDR + MSGHDR_NAMELEN, (int) SOCKADDR_STORAGE_SIZE);
-            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, scratchAddress(slot, IOVECS));
+            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, slots.address(slot, IOVECS));
             s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOVLEN, 1);
             s.set(JAVA_LONG, base + MSGHDR + 32, 0L);
             s.set(JAVA_LONG, base + MSGHDR + 40, 0L);
             s.set(JAVA_INT, base + MSGHDR + MSGHDR_FLAGS, 0);
             sqe = ring.nextSqe();
-            ring.prepare(sqe, IORING_OP_RECVMSG, handle.fd, scratchAddress(slot, MSGHDR), 1, 0, op.backendLong);
+            ring.prepare(sqe, IORING_OP_RECVMSG, handle.fd, slots.address(slot, MSGHDR), 1, 0, op.backendLong);
         } else {
             sqe = ring.nextSqe();
             ring.prepare(sqe, IORING_OP_RECV, handle.fd, bufferAddress, bufferLength, 0, op.backendLong);
@@ -708,8 +603,8 @@ final class UringNotifier implements Notifier {
             endFromHeld(op, handle);
             return;
         }
-        int slot = slotOf(op);
-        waiting[slot] = true;
+        int slot = Slots.slotOf(op);
+        slots.waiting[slot] = true;
         armWaitingTimer(op, slot);
         armMultishotRecv(handle);
     }
@@ -751,7 +646,7 @@ final class UringNotifier implements Notifier {
     /** The receive at the head of a stream's queue, when it waits for the multishot. */
     private OperationRecord waitingHead(UringHandle handle) {
         OperationRecord head = handle.firstWaiting(true, op -> true);
-        return head != null && waiting[slotOf(head)] ? head : null;
+        return head != null && slots.waiting[Slots.slotOf(head)] ? head : null;
     }
 
     private void multishotReceived(int index, int result, int flags) {
@@ -777,7 +672,7 @@ final class UringNotifier implements Notifier {
         if (result > 0) {
             if (providedHead) {
                 handle.dequeue(true, head);
-                waiting[slotOf(head)] = false;
+                slots.waiting[Slots.slotOf(head)] = false;
                 head.provided = bufferRing.deliver(id, result);
                 head.providedId = id;
                 head.transferred = result;
@@ -798,7 +693,7 @@ final class UringNotifier implements Notifier {
             // 0: the peer closed; -ENOBUFS: every ring buffer is held; else a socket error.
             if (providedHead) {
                 handle.dequeue(true, head);
-                waiting[slotOf(head)] = false;
+                slots.waiting[Slots.slotOf(head)] = false;
                 if (result == 0) {
                     head.transferred = 0;
                     finishSlot(head);
@@ -815,7 +710,7 @@ final class UringNotifier implements Notifier {
         if (!more) {
             OperationRecord next = waitingHead(handle);
             if (next != null) {
-                waiting[slotOf(next)] = false;
+                slots.waiting[Slots.slotOf(next)] = false;
                 start(next);
             }
         }
@@ -875,8 +770,8 @@ final class UringNotifier implements Notifier {
             return true;
         }
         if (handle.recvArmed) {
-            int slot = slotOf(op);
-            waiting[slot] = true;
+            int slot = Slots.slotOf(op);
+            slots.waiting[slot] = true;
             armWaitingTimer(op, slot);
             cancelMultishotRecv(handle);
             return true;
@@ -901,7 +796,7 @@ final class UringNotifier implements Notifier {
             op.providedId = id;
             op.transferred = result;
             if (op.handle instanceof UdpSocket) {
-                op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+                op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
             }
         }
         finishSlot(op);
@@ -922,15 +817,15 @@ final class UringNotifier implements Notifier {
 
     /** A positional read or write on a file. */
     private void fileTransfer(OperationRecord op) {
-        submitFileTransfer(op, slotOf(op));
+        submitFileTransfer(op, Slots.slotOf(op));
     }
 
     private void submitFileTransfer(OperationRecord op, int slot) {
         boolean incoming = op.kind == OperationKind.READ;
         stage(op, slot, incoming);
-        MemorySegment s = scratchOf(slot);
-        long address = s.get(JAVA_LONG, base(slot) + IOVECS);
-        long length = s.get(JAVA_LONG, base(slot) + IOVECS + 8);
+        MemorySegment s = slots.scratchOf(slot);
+        long address = s.get(JAVA_LONG, Slots.base(slot) + IOVECS);
+        long length = s.get(JAVA_LONG, Slots.base(slot) + IOVECS + 8);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, incoming ? IORING_OP_READ : IORING_OP_WRITE, handleOf(op).fd, address,
                 (int) Math.min(length, Integer.MAX_VALUE), op.offset + op.transferred, op.backendLong);
@@ -981,11 +876,11 @@ final class UringNotifier implements Notifier {
             poll(op, POLLOUT);
             return;
         }
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         UringHandle socket = handleOf(op);
         UringHandle file = (UringHandle) op.file.handle();
-        MemorySegment s = scratchOf(slot);
-        long offsetField = base(slot) + FILE_OFFSET;
+        MemorySegment s = slots.scratchOf(slot);
+        long offsetField = Slots.base(slot) + FILE_OFFSET;
         MemorySegment offset = s.asSlice(offsetField, 8);
         while (op.transferred < op.total) {
             long left = op.total - op.transferred;
@@ -1029,7 +924,7 @@ final class UringNotifier implements Notifier {
             OperationRecord waiting;
             while ((waiting = firstWaiting(handle, read)) != null) {
                 handle.dequeue(read, waiting);
-                releaseSlot(slotOf(waiting));
+                slots.release(Slots.slotOf(waiting));
                 waiting.fail(Failure.CLOSED, 0, null);
                 context.complete(waiting);
             }
@@ -1051,7 +946,7 @@ final class UringNotifier implements Notifier {
     }
 
     private void open(OperationRecord op) {
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         Path path = op.path;
         Path resolved = path;
         int directory = AT_FDCWD;
@@ -1065,7 +960,7 @@ final class UringNotifier implements Notifier {
             resolved = dir.path() != null ? dir.path().resolve(path) : path;
         }
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-        MemorySegment block = bounce(slot);
+        MemorySegment block = slots.bounce(slot);
         if (bytes.length >= BOUNCE_BYTES) {
             op.fail(Failure.INVALID_ARGUMENT, 0, new IOException("path too long: " + bytes.length + " bytes"));
             finishSlot(op);
@@ -1103,10 +998,10 @@ final class UringNotifier implements Notifier {
     }
 
     private void stat(OperationRecord op) {
-        int slot = slotOf(op);
+        int slot = Slots.slotOf(op);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_STATX, handleOf(op).fd, emptyPath.address(), STATX_TYPE | STATX_SIZE,
-                scratchAddress(slot, STATX), op.backendLong);
+                slots.address(slot, STATX), op.backendLong);
         ring.opFlags(sqe, AT_EMPTY_PATH);
     }
 
@@ -1117,12 +1012,12 @@ final class UringNotifier implements Notifier {
 
     @Override
     public boolean cancel(OperationRecord op) {
-        int slot = slotOf(op);
-        if (waiting[slot]) {
+        int slot = Slots.slotOf(op);
+        if (slots.waiting[slot]) {
             // Never reached the kernel: taking it out of its socket's queue is enough (a timer
             // of its own, if any, fires later for a slot generation that is gone).
             handleOf(op).dequeue(readSide(op), op);
-            releaseSlot(slot);
+            slots.release(slot);
             return true;
         }
         // The kernel answers with the operation's own CQE (ECANCELED, or its result if it
@@ -1136,7 +1031,7 @@ final class UringNotifier implements Notifier {
 
     @Override
     public void await(long timeoutNanos) {
-        if (timeoutNanos == 0 && slotCount == freeCount && !ring.hasUnsubmitted()) {
+        if (timeoutNanos == 0 && slots.idle() && !ring.hasUnsubmitted()) {
             // Nothing of ours is in the kernel and nothing is to be sent: a tick that only runs
             // callbacks need not enter the kernel at all.
             return;
@@ -1160,12 +1055,11 @@ final class UringNotifier implements Notifier {
             }
             return;
         }
-        int slot = (int) userData;
-        int generation = (int) (userData >>> 32) & GENERATION_MASK;
-        OperationRecord op = slot < slotCount ? slots[slot] : null;
-        if (op == null || generations[slot] != generation) {
+        OperationRecord op = slots.find(userData);
+        if (op == null) {
             return;
         }
+        int slot = Slots.slotOf(op);
         if ((userData & WAIT_TIMER) != 0) {
             waitedTooLong(op, slot);
             return;
@@ -1219,26 +1113,23 @@ final class UringNotifier implements Notifier {
 
     /** The timer of an operation still queued behind another on its socket fired. */
     private void waitedTooLong(OperationRecord op, int slot) {
-        if (!waiting[slot]) {
+        if (!slots.waiting[slot]) {
             return; // it has started since, with a linked timeout of its own
         }
         handleOf(op).dequeue(readSide(op), op);
-        releaseSlot(slot);
+        slots.release(slot);
         op.fail(Failure.TIMEOUT, 0, null);
         context.complete(op);
     }
 
     /** The first operation of a direction on a socket that waits its turn, not yet in the kernel. */
     private OperationRecord firstWaiting(UringHandle handle, boolean read) {
-        return handle.firstWaiting(read, this::isWaiting);
+        return handle.firstWaiting(read, slots::isWaiting);
     }
 
-    private boolean isWaiting(OperationRecord op) {
-        return waiting[slotOf(op)];
-    }
 
     private void finishSlot(OperationRecord op) {
-        releaseSlot(slotOf(op));
+        slots.release(Slots.slotOf(op));
         op.backendData = null;
         report(op);
     }
@@ -1264,7 +1155,7 @@ final class UringNotifier implements Notifier {
         UringHandle listener = handleOf(op);
         UringHandle handle = new UringHandle(result, UringHandle.Kind.STREAM, listener.ipv6, null);
         noDelay(handle);
-        op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+        op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
         op.result = new TcpSocket(loop(), handle);
         finishSlot(op);
     }
@@ -1296,7 +1187,7 @@ final class UringNotifier implements Notifier {
         boolean incoming = op.kind == OperationKind.RECV;
         account(op, slot, result, incoming);
         if (incoming && op.handle instanceof UdpSocket) {
-            op.address = SocketAddresses.read(scratchOf(slot), base(slot) + SOCKADDR);
+            op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
         }
         if (Transfers.advance(op, result) || op.cancelRequested || op.timedOut) {
             finishSlot(op);
@@ -1365,13 +1256,13 @@ final class UringNotifier implements Notifier {
             failed(op, result, "statx");
             return;
         }
-        MemorySegment s = scratchOf(slot);
-        int mode = Short.toUnsignedInt(s.get(JAVA_SHORT, base(slot) + STATX + STATX_MODE_OFFSET)) & S_IFMT;
+        MemorySegment s = slots.scratchOf(slot);
+        int mode = Short.toUnsignedInt(s.get(JAVA_SHORT, Slots.base(slot) + STATX + STATX_MODE_OFFSET)) & S_IFMT;
         op.fileType = mode == S_IFREG ? FileType.REGULAR
                 : mode == S_IFDIR ? FileType.DIRECTORY
                 : mode == S_IFLNK ? FileType.SYMLINK
                 : FileType.OTHER;
-        op.fileSize = op.fileType == FileType.REGULAR ? s.get(JAVA_LONG, base(slot) + STATX + STATX_SIZE_OFFSET) : 0;
+        op.fileSize = op.fileType == FileType.REGULAR ? s.get(JAVA_LONG, Slots.base(slot) + STATX + STATX_SIZE_OFFSET) : 0;
         finishSlot(op);
     }
 
