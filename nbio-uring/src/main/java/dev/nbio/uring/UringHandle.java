@@ -58,7 +58,7 @@ final class UringHandle implements Handle {
     /** After the held data: 0 when the peer closed, -errno when the stream failed, else {@link #NO_END}. */
     int heldEnd = NO_END;
     /** The notifier holding ring buffers for this stream; told when the stream closes. */
-    UringNotifier owner;
+    ProvidedReceives owner;
     /** Ring buffers the multishot receive filled before anyone asked: id, offset and length each. */
     private int[] held = new int[0];
     private int heldHead;

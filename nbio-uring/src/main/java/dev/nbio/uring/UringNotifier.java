@@ -46,15 +46,11 @@ import java.util.Set;
 final class UringNotifier implements Notifier {
     private static final long INTERNAL = 1L << 63;
     private static final long WAKE = INTERNAL | 1;
-    private static final long IGNORED = INTERNAL | 2;
+    static final long IGNORED = INTERNAL | 2;
     /** Marks the user_data of a listener's multishot accept; the low bits index {@link #multishots}. */
     private static final long MULTISHOT_ACCEPT = INTERNAL | (1L << 61);
     /** Marks the user_data of a stream's multishot receive; the low bits index {@link #multishots}. */
-    private static final long MULTISHOT_RECV = INTERNAL | (1L << 60);
-    /** Receives held per stream ahead of any recvProvided, before the multishot pauses. */
-    private static final int RECV_BACKLOG = 16;
-    /** In the SQE's ioprio for RECV: keep receiving, one CQE per buffer filled. */
-    private static final short IORING_RECV_MULTISHOT = 1 << 1;
+    static final long MULTISHOT_RECV = INTERNAL | (1L << 60);
     /** Connections accepted ahead of any accept operation, per listener, before the multishot pauses. */
     private static final int ACCEPT_BACKLOG = 64;
     /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
@@ -66,27 +62,21 @@ final class UringNotifier implements Notifier {
     private static final long PROGRESS_CHUNK = 256 * 1024;
 
     private final LoopContext context;
-    private final Arena arena = Arena.ofShared();
-    private final Ring ring;
+    final Arena arena = Arena.ofShared();
+    final Ring ring;
     private final int eventFd;
     private final MemorySegment wakeRead;
     private final MemorySegment wakeWrite;
     private final MemorySegment emptyPath;
     private final Ring.Completions onCompletion = this::completed;
 
-    private final Slots slots = new Slots(arena);
+    final Slots slots = new Slots(arena);
     private final DirectAddresses addresses = new DirectAddresses();
+    private final ProvidedReceives receives = new ProvidedReceives(this);
     private boolean closed;
-    /** The provided buffer ring for recvProvided, registered on first use. */
-    private BufferRing bufferRing;
-    /** Set when the kernel refused a buffer ring: recvProvided then uses {@link #fallbackBuffers}. */
-    private boolean noBufferRing = !Boolean.parseBoolean(System.getProperty("nbio.uring.bufferRing", "true"));
-    private final ProvidedBuffers fallbackBuffers = new ProvidedBuffers();
     /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
     private UringHandle[] multishots = new UringHandle[8];
     private int multishotCount;
-    /** Off when {@code -Dnbio.uring.multishotRecv=false}, or once the kernel refused it. */
-    private boolean multishotRecv = Boolean.parseBoolean(System.getProperty("nbio.uring.multishotRecv", "true"));
     /** Off when {@code -Dnbio.uring.multishotAccept=false}, or once the kernel refused it. */
     private boolean multishotAccept =
             Boolean.parseBoolean(System.getProperty("nbio.uring.multishotAccept", "true"));
@@ -110,7 +100,7 @@ final class UringNotifier implements Notifier {
         return context.loop();
     }
 
-    private long addressOf(ByteBuffer buffer) {
+    long addressOf(ByteBuffer buffer) {
         return addresses.of(buffer);
     }
 
@@ -157,7 +147,7 @@ final class UringNotifier implements Notifier {
      * Gives the SQE just written a linked timeout at the operation's deadline, when it has
      * one: the kernel cancels the operation when the timer fires first.
      */
-    private void linkDeadline(OperationRecord op, long sqe) {
+    void linkDeadline(OperationRecord op, long sqe) {
         if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
             return;
         }
@@ -169,7 +159,7 @@ final class UringNotifier implements Notifier {
     }
 
     /** An operation waiting its turn on a socket has no SQE to link to: it gets a timer of its own. */
-    private void armWaitingTimer(OperationRecord op, int slot) {
+    void armWaitingTimer(OperationRecord op, int slot) {
         if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
             return;
         }
@@ -197,7 +187,7 @@ final class UringNotifier implements Notifier {
         return op.kind == OperationKind.RECV || op.kind == OperationKind.ACCEPT;
     }
 
-    private void start(OperationRecord op) {
+    void start(OperationRecord op) {
         if (op.handle != null && !op.handle.handle().isOpen()) {
             fail(op, Failure.CLOSED);
             return;
@@ -208,7 +198,7 @@ final class UringNotifier implements Notifier {
             case DIAL -> dial(op);
             case RECV, SEND -> {
                 if (op.provideBuffer) {
-                    receiveProvided(op);
+                    receives.receive(op);
                 } else {
                     transfer(op);
                 }
@@ -238,7 +228,7 @@ final class UringNotifier implements Notifier {
         }
     }
 
-    private static UringHandle handleOf(OperationRecord op) {
+    static UringHandle handleOf(OperationRecord op) {
         return (UringHandle) op.handle.handle();
     }
 
@@ -271,8 +261,13 @@ final class UringNotifier implements Notifier {
         linkDeadline(op, sqe);
     }
 
+    /** The socket with a multishot request at {@code index}, or null. */
+    UringHandle multishot(int index) {
+        return index < multishotCount ? multishots[index] : null;
+    }
+
     /** Gives a socket its index in {@link #multishots}, once. */
-    private void register(UringHandle handle) {
+    void register(UringHandle handle) {
         if (handle.multishotIndex < 0) {
             if (multishotCount == multishots.length) {
                 multishots = Arrays.copyOf(multishots, multishotCount * 2);
@@ -400,7 +395,7 @@ final class UringNotifier implements Notifier {
 
     /** A recv or send: one recvmsg/sendmsg over the buffers (or the bounce block). */
     private void transfer(OperationRecord op) {
-        if (op.kind == OperationKind.RECV && bufferRing != null && receiveAfterMultishot(op, handleOf(op))) {
+        if (op.kind == OperationKind.RECV && receives.receiveAfterMultishot(op, handleOf(op))) {
             return;
         }
         submitTransfer(op, Slots.slotOf(op));
@@ -518,301 +513,9 @@ final class UringNotifier implements Notifier {
         }
     }
 
-    /**
-     * A receive into a buffer the kernel picks from the provided buffer ring when data
-     * arrives; set up on first use. Where the kernel has no buffer rings, a buffer from the
-     * loop's pool is taken now and the receive goes into it.
-     */
-    private void receiveProvided(OperationRecord op) {
-        int slot = Slots.slotOf(op);
-        if (bufferRing == null && !noBufferRing) {
-            try {
-                bufferRing = BufferRing.register(ring, arena);
-            } catch (IOException e) {
-                noBufferRing = true;
-            }
-        }
-        UringHandle handle = handleOf(op);
-        boolean datagram = handle.kind == UringHandle.Kind.DATAGRAM;
-        if (!datagram && bufferRing != null && multishotRecv) {
-            receiveFromMultishot(op, handle);
-            return;
-        }
-        MemorySegment s = slots.scratchOf(slot);
-        long base = Slots.base(slot);
-        long bufferAddress = 0;
-        int bufferLength = 0;
-        if (bufferRing == null) {
-            int id = fallbackBuffers.take();
-            if (id < 0) {
-                op.fail(Failure.INSUFFICIENT_RESOURCES, 0, new IOException("all " + ProvidedBuffers.COUNT
-                        + " provided receive buffers are in use (nbio.recv.buffers)"));
-                finishSlot(op);
-                return;
-            }
-            op.providedId = id;
-            ByteBuffer buffer = fallbackBuffers.buffer(id).clear();
-            bufferAddress = addressOf(buffer);
-            bufferLength = buffer.capacity();
-        }
-        long sqe;
-        if (datagram) {
-            s.set(JAVA_LONG, base + IOVECS, bufferAddress);
-            s.set(JAVA_LONG, base + IOVECS + 8, bufferRing != null ? bufferRing.bufferSize() : bufferLength);
-            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, slots.address(slot, SOCKADDR));
-            s.set(JAVA_INT, base + MSGHDR + MSGHDR_NAMELEN, (int) SOCKADDR_STORAGE_SIZE);
-            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOV, slots.address(slot, IOVECS));
-            s.set(JAVA_LONG, base + MSGHDR + MSGHDR_IOVLEN, 1);
-            s.set(JAVA_LONG, base + MSGHDR + 32, 0L);
-            s.set(JAVA_LONG, base + MSGHDR + 40, 0L);
-            s.set(JAVA_INT, base + MSGHDR + MSGHDR_FLAGS, 0);
-            sqe = ring.nextSqe();
-            ring.prepare(sqe, IORING_OP_RECVMSG, handle.fd, slots.address(slot, MSGHDR), 1, 0, op.backendLong);
-        } else {
-            sqe = ring.nextSqe();
-            ring.prepare(sqe, IORING_OP_RECV, handle.fd, bufferAddress, bufferLength, 0, op.backendLong);
-        }
-        if (bufferRing != null) {
-            ring.sqeFlags(sqe, IOSQE_BUFFER_SELECT);
-            ring.sqes().set(JAVA_SHORT, sqe + SQE_BUF_GROUP, BufferRing.GROUP);
-        }
-        linkDeadline(op, sqe);
-    }
-
-    // ---- multishot receive into provided buffers -------------------------------------------------
-
-    /**
-     * A recvProvided on a stream, served by one multishot receive per socket: data the kernel
-     * put in a ring buffer before anyone asked is held (up to {@link #RECV_BACKLOG} buffers)
-     * and handed to the next receive at once.
-     */
-    private void receiveFromMultishot(OperationRecord op, UringHandle handle) {
-        if (handle.heldCount() > 0) {
-            int id = handle.heldId();
-            int offset = handle.heldOffset();
-            int length = handle.heldLength();
-            handle.dropHeld();
-            op.provided = offset == 0 ? bufferRing.deliver(id, length)
-                    : bufferRing.deliver(id, offset + length).position(offset).slice();
-            op.providedId = id;
-            op.transferred = length;
-            finishSlot(op);
-            return;
-        }
-        if (handle.heldEnd != UringHandle.NO_END) {
-            endFromHeld(op, handle);
-            return;
-        }
-        int slot = Slots.slotOf(op);
-        slots.waiting[slot] = true;
-        armWaitingTimer(op, slot);
-        armMultishotRecv(handle);
-    }
-
-    /** The stream ended (0: the peer closed) or failed before this receive asked. */
-    private void endFromHeld(OperationRecord op, UringHandle handle) {
-        int end = handle.heldEnd;
-        if (end < 0) {
-            handle.heldEnd = UringHandle.NO_END; // an error is reported once; the end of stream stays
-            failed(op, end, "recv");
-        } else {
-            op.transferred = 0;
-            finishSlot(op);
-        }
-    }
-
-    private void armMultishotRecv(UringHandle handle) {
-        if (handle.recvArmed || handle.recvCancelling || !handle.isOpen()) {
-            return;
-        }
-        register(handle);
-        handle.owner = this;
-        handle.recvArmed = true;
-        long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_RECV, handle.fd, 0, 0, 0, MULTISHOT_RECV | handle.multishotIndex);
-        ring.sqes().set(JAVA_SHORT, sqe + SQE_IOPRIO, IORING_RECV_MULTISHOT);
-        ring.sqeFlags(sqe, IOSQE_BUFFER_SELECT);
-        ring.sqes().set(JAVA_SHORT, sqe + SQE_BUF_GROUP, BufferRing.GROUP);
-    }
-
-    private void cancelMultishotRecv(UringHandle handle) {
-        if (handle.recvArmed && !handle.recvCancelling) {
-            handle.recvCancelling = true;
-            long sqe = ring.nextSqe();
-            ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, MULTISHOT_RECV | handle.multishotIndex, 0, 0, IGNORED);
-        }
-    }
-
-    /** The receive at the head of a stream's queue, when it waits for the multishot. */
-    private OperationRecord waitingHead(UringHandle handle) {
-        OperationRecord head = handle.firstWaiting(true, op -> true);
-        return head != null && slots.waiting[Slots.slotOf(head)] ? head : null;
-    }
-
-    private void multishotReceived(int index, int result, int flags) {
-        UringHandle handle = index < multishotCount ? multishots[index] : null;
-        if (handle == null) {
-            return;
-        }
-        boolean more = (flags & IORING_CQE_F_MORE) != 0;
-        int id = (flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1;
-        if (!more) {
-            handle.recvArmed = false;
-            handle.recvCancelling = false;
-        }
-        if (!handle.isOpen()) {
-            if (id >= 0) {
-                bufferRing.giveBack(id);
-            }
-            releaseHeld(handle);
-            return;
-        }
-        OperationRecord head = waitingHead(handle);
-        boolean providedHead = head != null && head.provideBuffer;
-        if (result > 0) {
-            if (providedHead) {
-                handle.dequeue(true, head);
-                slots.waiting[Slots.slotOf(head)] = false;
-                head.provided = bufferRing.deliver(id, result);
-                head.providedId = id;
-                head.transferred = result;
-                finishSlot(head);
-                OperationRecord next = waitingHead(handle);
-                if (next != null && !next.provideBuffer) {
-                    cancelMultishotRecv(handle); // a receive into the caller's buffers is next
-                }
-            } else {
-                handle.hold(id, result);
-                if (handle.heldCount() >= RECV_BACKLOG || head != null) {
-                    cancelMultishotRecv(handle);
-                }
-            }
-        } else if (result == -UringErrors.EINVAL && !handle.everReceived) {
-            multishotRecv = false; // this kernel has no multishot receive (before 6.0)
-        } else if (result != -UringErrors.ECANCELED) {
-            // 0: the peer closed; -ENOBUFS: every ring buffer is held; else a socket error.
-            if (providedHead) {
-                handle.dequeue(true, head);
-                slots.waiting[Slots.slotOf(head)] = false;
-                if (result == 0) {
-                    head.transferred = 0;
-                    finishSlot(head);
-                } else {
-                    failed(head, result, "recv");
-                }
-            } else if (result != -UringErrors.ENOBUFS) {
-                handle.heldEnd = result;
-            }
-        }
-        if (result > 0) {
-            handle.everReceived = true;
-        }
-        if (!more) {
-            OperationRecord next = waitingHead(handle);
-            if (next != null) {
-                slots.waiting[Slots.slotOf(next)] = false;
-                start(next);
-            }
-        }
-    }
-
-    /** Puts back the ring buffers a closed stream still held. */
-    void releaseHeld(UringHandle handle) {
-        while (handle.heldCount() > 0) {
-            bufferRing.giveBack(handle.heldId());
-            handle.dropHeld();
-        }
-    }
-
-    /**
-     * A receive into the caller's buffers on a stream that has received into provided buffers:
-     * what was held comes first, and the multishot stops before the kernel is asked again.
-     *
-     * @return true when this took care of the receive
-     */
-    private boolean receiveAfterMultishot(OperationRecord op, UringHandle handle) {
-        if (handle.heldCount() == 0 && handle.heldEnd == UringHandle.NO_END && !handle.recvArmed) {
-            return false;
-        }
-        long copied = 0;
-        while (handle.heldCount() > 0 && Transfers.remaining(op.buffers) > 0) {
-            ByteBuffer held = bufferRing.deliver(handle.heldId(), handle.heldOffset() + handle.heldLength())
-                    .position(handle.heldOffset());
-            int before = held.position();
-            for (ByteBuffer buffer : op.buffers) {
-                int n = Math.min(buffer.remaining(), held.remaining());
-                if (n > 0) {
-                    buffer.put(buffer.position(), held, held.position(), n);
-                    buffer.position(buffer.position() + n);
-                    held.position(held.position() + n);
-                }
-            }
-            int taken = held.position() - before;
-            copied += taken;
-            if (handle.consumeHeld(taken)) {
-                bufferRing.giveBack(handle.heldId());
-                handle.dropHeld();
-            }
-        }
-        if (copied > 0 && Transfers.advance(op, copied)) {
-            finishSlot(op);
-            return true;
-        }
-        if (handle.heldCount() == 0 && handle.heldEnd != UringHandle.NO_END) {
-            int end = handle.heldEnd;
-            if (end < 0) {
-                handle.heldEnd = UringHandle.NO_END;
-                failed(op, end, "recv");
-            } else {
-                Transfers.advance(op, 0);
-                finishSlot(op);
-            }
-            return true;
-        }
-        if (handle.recvArmed) {
-            int slot = Slots.slotOf(op);
-            slots.waiting[slot] = true;
-            armWaitingTimer(op, slot);
-            cancelMultishotRecv(handle);
-            return true;
-        }
-        return false;
-    }
-
-    private void receivedProvided(OperationRecord op, int slot, int result, int flags) {
-        int id = bufferRing != null ? ((flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1) : op.providedId;
-        op.providedId = -1;
-        if (result <= 0) {
-            if (id >= 0) {
-                giveBackId(id);
-            }
-            if (result < 0) {
-                failed(op, result, op.handle instanceof UdpSocket ? "recvmsg" : "recv");
-                return;
-            }
-        } else {
-            op.provided = bufferRing != null ? bufferRing.deliver(id, result)
-                    : fallbackBuffers.buffer(id).clear().limit(result);
-            op.providedId = id;
-            op.transferred = result;
-            if (op.handle instanceof UdpSocket) {
-                op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
-            }
-        }
-        finishSlot(op);
-    }
-
-    private void giveBackId(int id) {
-        if (bufferRing != null) {
-            bufferRing.giveBack(id);
-        } else {
-            fallbackBuffers.give(id);
-        }
-    }
-
     @Override
     public void giveBack(OperationRecord op) {
-        giveBackId(op.providedId);
+        receives.giveBack(op);
     }
 
     /** A positional read or write on a file. */
@@ -916,9 +619,7 @@ final class UringNotifier implements Notifier {
         UringHandle handle = handleOf(op);
         handle.markClosed();
         handle.closeAccepted();
-        if (bufferRing != null) {
-            releaseHeld(handle);
-        }
+        receives.releaseHeld(handle);
         // What waits behind a running receive or send never reached the kernel: it ends here.
         for (boolean read : new boolean[] {true, false}) {
             OperationRecord waiting;
@@ -1051,7 +752,7 @@ final class UringNotifier implements Notifier {
             } else if ((userData & MULTISHOT_ACCEPT) == MULTISHOT_ACCEPT) {
                 multishotAccepted((int) userData, result, flags);
             } else if ((userData & MULTISHOT_RECV) == MULTISHOT_RECV) {
-                multishotReceived((int) userData, result, flags);
+                receives.multishotReceived((int) userData, result, flags);
             }
             return;
         }
@@ -1070,7 +771,7 @@ final class UringNotifier implements Notifier {
         }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
             if (op.provideBuffer && op.provided == null && op.providedId >= 0) {
-                giveBackId(op.providedId); // a loop-pool buffer taken for a receive that never came
+                receives.giveBackId(op.providedId); // a loop-pool buffer taken for a receive that never came
                 op.providedId = -1;
             }
             cancelled(op);
@@ -1085,7 +786,7 @@ final class UringNotifier implements Notifier {
             case DIAL -> dialed(op, result);
             case RECV, SEND -> {
                 if (op.provideBuffer) {
-                    receivedProvided(op, slot, result, flags);
+                    receives.received(op, slot, result, flags);
                 } else {
                     transferred(op, slot, result);
                 }
@@ -1128,13 +829,13 @@ final class UringNotifier implements Notifier {
     }
 
 
-    private void finishSlot(OperationRecord op) {
+    void finishSlot(OperationRecord op) {
         slots.release(Slots.slotOf(op));
         op.backendData = null;
         report(op);
     }
 
-    private void failed(OperationRecord op, int result, String call) {
+    void failed(OperationRecord op, int result, String call) {
         if (op.handle != null && !op.handle.handle().isOpen()) {
             op.fail(Failure.CLOSED, -result, null);
         } else if (result == -UringErrors.EBADF && (op.kind == OperationKind.READ || op.kind == OperationKind.WRITE)) {
