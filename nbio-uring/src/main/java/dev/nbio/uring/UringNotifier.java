@@ -48,11 +48,9 @@ final class UringNotifier implements Notifier {
     private static final long WAKE = INTERNAL | 1;
     static final long IGNORED = INTERNAL | 2;
     /** Marks the user_data of a listener's multishot accept; the low bits index {@link #multishots}. */
-    private static final long MULTISHOT_ACCEPT = INTERNAL | (1L << 61);
+    static final long MULTISHOT_ACCEPT = INTERNAL | (1L << 61);
     /** Marks the user_data of a stream's multishot receive; the low bits index {@link #multishots}. */
     static final long MULTISHOT_RECV = INTERNAL | (1L << 60);
-    /** Connections accepted ahead of any accept operation, per listener, before the multishot pauses. */
-    private static final int ACCEPT_BACKLOG = 64;
     /** Marks the user_data of the timer of an operation that waits behind another on its socket. */
     private static final long WAIT_TIMER = 1L << 62;
     /** Deadlines run in the kernel (linked timeouts) unless {@code -Dnbio.uring.linkTimeouts=false}. */
@@ -61,7 +59,7 @@ final class UringNotifier implements Notifier {
 
     private static final long PROGRESS_CHUNK = 256 * 1024;
 
-    private final LoopContext context;
+    final LoopContext context;
     final Arena arena = Arena.ofShared();
     final Ring ring;
     private final int eventFd;
@@ -73,13 +71,11 @@ final class UringNotifier implements Notifier {
     final Slots slots = new Slots(arena);
     private final DirectAddresses addresses = new DirectAddresses();
     private final ProvidedReceives receives = new ProvidedReceives(this);
+    private final Accepts accepts = new Accepts(this);
     private boolean closed;
     /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
     private UringHandle[] multishots = new UringHandle[8];
     private int multishotCount;
-    /** Off when {@code -Dnbio.uring.multishotAccept=false}, or once the kernel refused it. */
-    private boolean multishotAccept =
-            Boolean.parseBoolean(System.getProperty("nbio.uring.multishotAccept", "true"));
 
     UringNotifier(LoopContext context, Ring ring) throws IOException {
         this.context = context;
@@ -96,7 +92,7 @@ final class UringNotifier implements Notifier {
         armWake();
     }
 
-    private EventLoop loop() {
+    EventLoop loop() {
         return context.loop();
     }
 
@@ -194,7 +190,7 @@ final class UringNotifier implements Notifier {
         }
         switch (op.kind) {
             case TIMEOUT -> timer(op);
-            case ACCEPT -> accept(op);
+            case ACCEPT -> accepts.accept(op);
             case DIAL -> dial(op);
             case RECV, SEND -> {
                 if (op.provideBuffer) {
@@ -232,35 +228,6 @@ final class UringNotifier implements Notifier {
         return (UringHandle) op.handle.handle();
     }
 
-    private void accept(OperationRecord op) {
-        UringHandle listener = handleOf(op);
-        if (!multishotAccept) {
-            acceptOnce(op);
-            return;
-        }
-        int fd = listener.takeAccepted();
-        if (fd >= 0) {
-            deliverAccepted(op, fd);
-            return;
-        }
-        // Wait for the listener's multishot accept to hand over the next connection.
-        listener.enqueue(true, op);
-        slots.waiting[Slots.slotOf(op)] = true;
-        armWaitingTimer(op, Slots.slotOf(op));
-        armMultishot(listener);
-    }
-
-    private void acceptOnce(OperationRecord op) {
-        int slot = Slots.slotOf(op);
-        MemorySegment s = slots.scratchOf(slot);
-        s.set(JAVA_INT, Slots.base(slot) + ADDRLEN, (int) SOCKADDR_STORAGE_SIZE);
-        long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_ACCEPT, handleOf(op).fd, slots.address(slot, SOCKADDR), 0,
-                slots.address(slot, ADDRLEN), op.backendLong);
-        ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        linkDeadline(op, sqe);
-    }
-
     /** The socket with a multishot request at {@code index}, or null. */
     UringHandle multishot(int index) {
         return index < multishotCount ? multishots[index] : null;
@@ -275,95 +242,6 @@ final class UringNotifier implements Notifier {
             handle.multishotIndex = multishotCount;
             multishots[multishotCount++] = handle;
         }
-    }
-
-    /** Arms one accept SQE that keeps delivering connections until cancelled or failed. */
-    private void armMultishot(UringHandle listener) {
-        if (listener.multishotArmed || !listener.isOpen()) {
-            return;
-        }
-        register(listener);
-        listener.multishotArmed = true;
-        long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_ACCEPT, listener.fd, 0, 0, 0, MULTISHOT_ACCEPT | listener.multishotIndex);
-        ring.sqes().set(java.lang.foreign.ValueLayout.JAVA_SHORT, sqe + SQE_IOPRIO, IORING_ACCEPT_MULTISHOT);
-        ring.opFlags(sqe, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    }
-
-    /** A connection (or the end) from a listener's multishot accept. */
-    private void multishotAccepted(int index, int result, int flags) {
-        UringHandle listener = index < multishotCount ? multishots[index] : null;
-        if (listener == null) {
-            if (result >= 0) {
-                Libc.close(result);
-            }
-            return;
-        }
-        boolean more = (flags & IORING_CQE_F_MORE) != 0;
-        if (!more) {
-            listener.multishotArmed = false;
-        }
-        if (result >= 0) {
-            OperationRecord op = firstWaiting(listener, true);
-            if (op != null) {
-                listener.dequeue(true, op);
-                slots.waiting[Slots.slotOf(op)] = false;
-                deliverAccepted(op, result);
-            } else if (!listener.isOpen()) {
-                Libc.close(result);
-            } else {
-                listener.keepAccepted(result);
-                if (listener.acceptedCount() >= ACCEPT_BACKLOG && more) {
-                    // Nobody is accepting: leave further connections in the kernel's queue.
-                    long sqe = ring.nextSqe();
-                    ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, MULTISHOT_ACCEPT | index, 0, 0, IGNORED);
-                }
-            }
-        } else if (result == -UringErrors.EINVAL && listener.isOpen() && !listener.everAccepted) {
-            // This kernel has no multishot accept (before 5.19): accept one at a time from now on.
-            multishotAccept = false;
-            OperationRecord op;
-            while ((op = firstWaiting(listener, true)) != null) {
-                listener.dequeue(true, op);
-                slots.waiting[Slots.slotOf(op)] = false;
-                acceptOnce(op);
-            }
-            return;
-        } else if (result != -UringErrors.ECANCELED || !listener.isOpen()) {
-            failAcceptWaiters(listener, result);
-            return;
-        }
-        if (!more && firstWaiting(listener, true) != null) {
-            armMultishot(listener);
-        }
-    }
-
-    private void failAcceptWaiters(UringHandle listener, int result) {
-        OperationRecord op;
-        while ((op = firstWaiting(listener, true)) != null) {
-            listener.dequeue(true, op);
-            slots.release(Slots.slotOf(op));
-            if (!listener.isOpen()) {
-                op.fail(Failure.CLOSED, -result, null);
-            } else {
-                UringErrors.fail(op, -result, "accept");
-            }
-            context.complete(op);
-        }
-    }
-
-    private void deliverAccepted(OperationRecord op, int fd) {
-        UringHandle listener = handleOf(op);
-        listener.everAccepted = true;
-        UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, listener.ipv6, null);
-        noDelay(handle);
-        try {
-            op.address = handle.remoteAddress();
-        } catch (IOException e) {
-            op.address = null;
-        }
-        op.result = new TcpSocket(loop(), handle);
-        finishSlot(op);
     }
 
     private void dial(OperationRecord op) {
@@ -385,7 +263,7 @@ final class UringNotifier implements Notifier {
         linkDeadline(op, sqe);
     }
 
-    private static void noDelay(UringHandle handle) {
+    static void noDelay(UringHandle handle) {
         try {
             handle.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException ignored) {
@@ -750,7 +628,7 @@ final class UringNotifier implements Notifier {
             if (userData == WAKE && !closed) {
                 armWake();
             } else if ((userData & MULTISHOT_ACCEPT) == MULTISHOT_ACCEPT) {
-                multishotAccepted((int) userData, result, flags);
+                accepts.multishotAccepted((int) userData, result, flags);
             } else if ((userData & MULTISHOT_RECV) == MULTISHOT_RECV) {
                 receives.multishotReceived((int) userData, result, flags);
             }
@@ -824,7 +702,7 @@ final class UringNotifier implements Notifier {
     }
 
     /** The first operation of a direction on a socket that waits its turn, not yet in the kernel. */
-    private OperationRecord firstWaiting(UringHandle handle, boolean read) {
+    OperationRecord firstWaiting(UringHandle handle, boolean read) {
         return handle.firstWaiting(read, slots::isWaiting);
     }
 
