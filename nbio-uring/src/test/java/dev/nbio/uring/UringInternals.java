@@ -40,6 +40,17 @@ final class UringInternals {
         }
     }
 
+    /** Submission queue entries written but not yet consumed by the kernel. */
+    static int pendingSubmissions(EventLoop loop) {
+        try {
+            Method pending = Ring.class.getDeclaredMethod("pending");
+            pending.setAccessible(true);
+            return (int) pending.invoke(ring(loop));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("Ring.pending() is gone; update the test helper", e);
+        }
+    }
+
     private static Object read(Object owner, String name) {
         for (Class<?> type = owner.getClass(); type != null; type = type.getSuperclass()) {
             try {

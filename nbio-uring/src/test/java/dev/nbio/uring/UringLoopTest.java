@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -156,18 +158,28 @@ abstract class UringLoopTest {
      * {@code value} (the backend reads its setup properties when a loop's ring is created).
      */
     void reacquireWith(String property, String value) {
+        reacquireWith(Map.of(property, value));
+    }
+
+    /** Replaces the test's loop with one whose ring is set up while the given system properties hold. */
+    void reacquireWith(Map<String, String> properties) {
         releaseCompletely();
-        String before = System.getProperty(property);
-        System.setProperty(property, value);
+        Map<String, String> before = new HashMap<>();
+        properties.forEach((name, value) -> {
+            before.put(name, System.getProperty(name));
+            System.setProperty(name, value);
+        });
         try {
             loop = EventLoop.acquire(UringNotifierProvider.NAME);
             loop.errorHandler((op, error) -> callbackErrors.add(error));
         } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
-            }
+            before.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
         }
     }
 
