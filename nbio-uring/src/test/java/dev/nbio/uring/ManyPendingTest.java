@@ -109,8 +109,21 @@ class ManyPendingTest extends UringLoopTest {
 
     @Test
     void tenThousandPendingReceivesEachGetTheirOwnDatagram() throws IOException {
+        pendingReceivesEachGetTheirOwnDatagram(PENDING_RECVS);
+    }
+
+    /**
+     * Five receives on each of 2,000 sockets: one per socket in the kernel, four waiting in
+     * the backend behind it, all counted by numWaiting, each getting the datagram of its turn.
+     */
+    @Test
+    void tenThousandPendingReceivesFiveToASocketGetTheDatagramsInOrder() throws IOException {
+        pendingReceivesEachGetTheirOwnDatagram(PENDING_RECVS / 5);
+    }
+
+    private void pendingReceivesEachGetTheirOwnDatagram(int wantedSockets) throws IOException {
         long descriptorsBefore = openDescriptors();
-        List<UdpSocket> sockets = openSockets(PENDING_RECVS);
+        List<UdpSocket> sockets = openSockets(wantedSockets);
         // With fewer sockets than receives (a low ulimit -n) the rest wait behind each other per socket.
         int perSocket = (PENDING_RECVS + sockets.size() - 1) / sockets.size();
         Receipts receipts = receiveOnEach(sockets, perSocket);
@@ -120,6 +133,7 @@ class ManyPendingTest extends UringLoopTest {
         loop.tick(java.time.Duration.ZERO);
         assertEquals(pending, loop.numWaiting(), "numWaiting after a tick with no datagram sent");
         assertEquals(0, receipts.done, "a receive completed before anything was sent");
+        assertEquals(sockets.size(), UringInternals.slotsInUse(loop), "receives in the kernel: one per socket");
 
         receipts.expectedSource = sendToEach(sockets, perSocket);
         tickUntil("all " + pending + " receives", () -> receipts.done == pending);
