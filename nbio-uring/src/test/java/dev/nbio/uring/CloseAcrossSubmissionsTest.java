@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,7 @@ class CloseAcrossSubmissionsTest extends UringLoopTest {
         return done;
     }
 
-    private void tickWithin(BooleanSupplier condition, java.util.function.Supplier<String> state) {
+    private void tickWithin(BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             rethrowCallbackErrors();

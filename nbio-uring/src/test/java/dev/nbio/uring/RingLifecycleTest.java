@@ -28,19 +28,19 @@ class RingLifecycleTest extends UringLoopTest {
     @Test
     void acquiringAndReleasingLoopsLeavesNoDescriptorOpen() {
         releaseCompletely();
-        long before = openDescriptors();
+        long before = openKernelObjects();
         for (int i = 0; i < 50; i++) {
             EventLoop.acquire(UringNotifierProvider.NAME);
             releaseCompletely();
         }
-        assertEquals(before, openDescriptors(), "descriptors left by 50 loops (each has a ring and an eventfd)");
+        assertEquals(before, openKernelObjects(), "descriptors left by 50 loops (each has a ring and an eventfd)");
         loop = EventLoop.acquire(UringNotifierProvider.NAME);
     }
 
     @Test
     void releasingALoopWithReceivesInTheKernelClosesItsRing() throws IOException {
         releaseCompletely();
-        long before = openDescriptors();
+        long before = openKernelObjects();
         loop = EventLoop.acquire(UringNotifierProvider.NAME);
         List<UdpSocket> sockets = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -54,7 +54,7 @@ class RingLifecycleTest extends UringLoopTest {
         for (UdpSocket socket : sockets) {
             socket.handle().close();
         }
-        assertEquals(before, openDescriptors(), "descriptors left after releasing a busy loop and closing its sockets");
+        assertEquals(before, openKernelObjects(), "descriptors left after releasing a busy loop and closing its sockets");
         loop = EventLoop.acquire(UringNotifierProvider.NAME);
     }
 

@@ -142,6 +142,27 @@ abstract class UringLoopTest {
         }
     }
 
+    /**
+     * How many sockets, io_uring instances and eventfds this process has open: the
+     * descriptors the backend makes, without the files the JVM opens lazily (jars, for one).
+     */
+    static long openKernelObjects() {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.filter(UringLoopTest::isKernelObject).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isKernelObject(Path descriptor) {
+        try {
+            String target = Files.readSymbolicLink(descriptor).toString();
+            return target.startsWith("socket:") || target.startsWith("anon_inode:");
+        } catch (IOException closedMeanwhile) {
+            return false;
+        }
+    }
+
     /** The soft limit on open files (ulimit -n) of this process, from /proc/self/limits. */
     static long openFileLimit() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/limits"))) {
