@@ -154,6 +154,18 @@ final class Ring implements AutoCloseable {
     }
 
     /**
+     * Makes room for {@code count} SQEs taken next with {@link #linkedSqe}, submitting what is
+     * queued when there is less: a chain of linked SQEs must go to the kernel in one piece.
+     *
+     * @param count how many SQEs the chain has
+     */
+    void reserve(int count) {
+        if (localTail - (int) INT.getAcquire(sqRing, sqHead) > sqEntries - count) {
+            submitPending();
+        }
+    }
+
+    /**
      * Takes the SQE right after the last one, for a linked timeout: the entry kept free by
      * {@link #nextSqe} guarantees room, so the pair goes to the kernel together.
      *

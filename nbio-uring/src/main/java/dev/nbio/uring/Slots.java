@@ -40,7 +40,7 @@ final class Slots {
     private int[] free = new int[SLOTS_PER_CHUNK];
     private int freeCount;
     private int count;
-    private MemorySegment[] spareBounces = new MemorySegment[16];
+    private final MemorySegment[] spareBounces = new MemorySegment[64];
     private int spareCount;
 
     Slots(Arena arena) {
@@ -81,10 +81,11 @@ final class Slots {
         generations[slot] = (generations[slot] + 1) & GENERATION_MASK;
         waiting[slot] = false;
         if (bounces[slot] != null) {
-            if (spareCount == spareBounces.length) {
-                spareBounces = Arrays.copyOf(spareBounces, spareCount * 2);
+            // A few spares are kept for the next heap-buffer operations; the rest go to the
+            // garbage collector (each block has an automatic arena of its own).
+            if (spareCount < spareBounces.length) {
+                spareBounces[spareCount++] = bounces[slot];
             }
-            spareBounces[spareCount++] = bounces[slot];
             bounces[slot] = null;
         }
         free[freeCount++] = slot;
@@ -96,6 +97,20 @@ final class Slots {
         int generation = (int) (userData >>> 32) & GENERATION_MASK;
         OperationRecord op = slot < count ? ops[slot] : null;
         return op != null && generations[slot] == generation ? op : null;
+    }
+
+    /** How many operations hold a slot. */
+    int inUse() {
+        return count - freeCount;
+    }
+
+    /** How many operations wait their turn on a socket, not yet in the kernel (a scan, for tests and diagnostics). */
+    int waitingCount() {
+        int waitingNow = 0;
+        for (int slot = 0; slot < count; slot++) {
+            waitingNow += waiting[slot] ? 1 : 0;
+        }
+        return waitingNow;
     }
 
     /** Whether no operation holds a slot. */
@@ -120,7 +135,7 @@ final class Slots {
     MemorySegment bounce(int slot) {
         MemorySegment block = bounces[slot];
         if (block == null) {
-            block = spareCount > 0 ? spareBounces[--spareCount] : arena.allocate(BOUNCE_BYTES, 64);
+            block = spareCount > 0 ? spareBounces[--spareCount] : Arena.ofAuto().allocate(BOUNCE_BYTES, 64);
             bounces[slot] = block;
         }
         return block;

@@ -72,7 +72,9 @@ final class UringNotifier implements Notifier {
     private final DirectAddresses addresses = new DirectAddresses();
     private final ProvidedReceives receives = new ProvidedReceives(this);
     private final Accepts accepts = new Accepts(this);
-    private boolean closed;
+    /** Read by other threads in {@link #wakeUp}; set under {@link #wakeLock}. */
+    private volatile boolean closed;
+    private final Object wakeLock = new Object();
     /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
     private UringHandle[] multishots = new UringHandle[8];
     private int multishotCount;
@@ -86,7 +88,8 @@ final class UringNotifier implements Notifier {
         }
         eventFd = fd;
         wakeRead = arena.allocate(8);
-        wakeWrite = arena.allocate(8);
+        // Other threads write from it; an automatic arena outlives any wake-up still holding the notifier.
+        wakeWrite = Arena.ofAuto().allocate(8);
         wakeWrite.set(JAVA_LONG, 0, 1L);
         emptyPath = arena.allocate(8);
         armWake();
@@ -510,17 +513,15 @@ final class UringNotifier implements Notifier {
         }
         // Cancel what is in flight on the descriptor (io_uring keeps its own reference, so a
         // close alone would leave a receive waiting forever), then close it: a hard link runs
-        // the close even when there was nothing to cancel.
-        long cancel = ring.nextSqe();
+        // the close even when there was nothing to cancel. Both run inline (a shutdown would
+        // wait for an io-wq worker). The pair must reach the kernel in one submission: split,
+        // the close could run before the cancel.
+        ring.reserve(2);
+        long cancel = ring.linkedSqe();
         ring.prepare(cancel, IORING_OP_ASYNC_CANCEL, handle.fd, 0, 0, 0, IGNORED);
         ring.opFlags(cancel, IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
         ring.sqeFlags(cancel, IOSQE_IO_HARDLINK);
-        if (handle.kind != UringHandle.Kind.FILE) {
-            long shutdown = ring.nextSqe();
-            ring.prepare(shutdown, IORING_OP_SHUTDOWN, handle.fd, 0, SHUT_RDWR, 0, IGNORED);
-            ring.sqeFlags(shutdown, IOSQE_IO_HARDLINK);
-        }
-        long sqe = ring.nextSqe();
+        long sqe = ring.linkedSqe();
         ring.prepare(sqe, IORING_OP_CLOSE, handle.fd, 0, 0, 0, op.backendLong);
     }
 
@@ -849,19 +850,25 @@ final class UringNotifier implements Notifier {
 
     @Override
     public void wakeUp() {
-        if (!closed) {
-            Libc.write(eventFd, wakeWrite, 8);
+        // Under the lock, so the eventfd cannot be closed (and its number reused by another
+        // file) between the check and the write.
+        synchronized (wakeLock) {
+            if (!closed) {
+                Libc.write(eventFd, wakeWrite, 8);
+            }
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Libc.close(eventFd);
         }
-        closed = true;
         ring.close();
-        Libc.close(eventFd);
         arena.close();
     }
 

@@ -70,6 +70,11 @@ public final class UringNotifierProvider implements NotifierProvider {
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             return Availability.unavailable("io_uring is a Linux interface; this is " + os);
         }
+        String release = System.getProperty("os.version", "");
+        if (!atLeast(release, 5, 19)) {
+            return Availability.unavailable("nbio's io_uring backend needs Linux 5.19 or newer (closing a socket "
+                    + "cancels its operations by descriptor); this kernel is " + release);
+        }
         try (Arena arena = Arena.ofConfined()) {
             Ring ring = Ring.open(8, SetupFlags.candidates(), arena);
             Probe found;
@@ -81,6 +86,10 @@ public final class UringNotifierProvider implements NotifierProvider {
             if (!found.missing().isEmpty()) {
                 return Availability.unavailable("this kernel's io_uring lacks operations nbio needs: "
                         + String.join(", ", found.missing()) + " (Linux 5.11 or newer has them all)");
+            }
+            if ((found.features() & IoUringAbi.IORING_FEAT_EXT_ARG) == 0) {
+                return Availability.unavailable("this kernel's io_uring_enter has no timeout argument "
+                        + "(IORING_FEAT_EXT_ARG, Linux 5.11 or newer)");
             }
             probed = found;
             return Availability.ok();
@@ -95,6 +104,17 @@ public final class UringNotifierProvider implements NotifierProvider {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return Availability.unavailable("the C library could not be bound: " + e);
         }
+    }
+
+    /** Whether a kernel release such as {@code 6.18.44-fc} is at least {@code major.minor}. */
+    static boolean atLeast(String release, int major, int minor) {
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!version.find()) {
+            return true; // unknown format: let the setup and the probe decide
+        }
+        int foundMajor = Integer.parseInt(version.group(1));
+        int foundMinor = Integer.parseInt(version.group(2));
+        return foundMajor > major || (foundMajor == major && foundMinor >= minor);
     }
 
     /** The reason io_uring_setup gave, in words a user can act on. */

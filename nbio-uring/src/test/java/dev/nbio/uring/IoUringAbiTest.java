@@ -215,7 +215,7 @@ class IoUringAbiTest {
                     List<Integer> results = new ArrayList<>();
                     while (seen.size() < expected.size()) {
                         ring.submitAndWait(-1);
-                        ring.reap((userData, result) -> {
+                        ring.reap((userData, result, flags) -> {
                             seen.add(userData);
                             results.add(result);
                         });
@@ -241,7 +241,7 @@ class IoUringAbiTest {
                     long elapsed = System.nanoTime() - start;
                     assertTrue(elapsed >= Duration.ofMillis(25).toNanos(), "woke after " + elapsed + " ns");
                     assertTrue(elapsed < Duration.ofSeconds(1).toNanos(), "slept " + elapsed + " ns for 30 ms");
-                    assertEquals(0, ring.reap((userData, result) -> { }));
+                    assertEquals(0, ring.reap((userData, result, flags) -> { }));
                 } finally {
                     ring.close();
                 }

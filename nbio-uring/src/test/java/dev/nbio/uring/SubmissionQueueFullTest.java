@@ -142,7 +142,7 @@ class SubmissionQueueFullTest extends UringLoopTest {
                     ring.prepare(ring.nextSqe(), IORING_OP_NOP, -1, 0, 0, 0, 1000 + i);
                 }
                 List<Long> seen = new ArrayList<>();
-                Ring.Completions sink = (userData, result) -> seen.add(userData);
+                Ring.Completions sink = (userData, result, flags) -> seen.add(userData);
                 // As UringNotifier.await does: reap, then flush and reap while the kernel holds overflow.
                 ring.submitAndWait(0);
                 ring.reap(sink);

@@ -25,8 +25,12 @@ final class UringInternals {
 
     /** Slots taken and not given back: operations the backend still considers in flight. */
     static int slotsInUse(EventLoop loop) {
-        UringNotifier notifier = notifier(loop);
-        return (int) read(notifier, "slotCount") - (int) read(notifier, "freeCount");
+        return notifier(loop).slots.inUse();
+    }
+
+    /** Operations that hold a slot but wait their turn behind another on their socket. */
+    static int waitingTheirTurn(EventLoop loop) {
+        return notifier(loop).slots.waitingCount();
     }
 
     /** Whether the completion queue holds completions the loop has not reaped yet. */
