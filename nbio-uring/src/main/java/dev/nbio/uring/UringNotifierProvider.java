@@ -62,7 +62,17 @@ public final class UringNotifierProvider implements NotifierProvider {
         java.util.List<String> lines = new java.util.ArrayList<>(found.describe());
         lines.add("linked timeouts: " + (UringNotifier.linkTimeouts() ? "on" : "off (-Dnbio.uring.linkTimeouts=false)"));
         lines.add("ring size: " + ENTRIES + " submission entries (-Dnbio.uring.entries)");
+        lines.add("multishot accept: " + onOff("nbio.uring.multishotAccept"));
+        lines.add("multishot receive for recvProvided: " + onOff("nbio.uring.multishotRecv"));
+        lines.add("provided buffer ring for recvProvided: " + onOff("nbio.uring.bufferRing") + ", "
+                + dev.nbio.internal.ProvidedBuffers.COUNT + " buffers of " + dev.nbio.internal.ProvidedBuffers.SIZE
+                + " bytes (-Dnbio.recv.buffers, -Dnbio.recv.bufferSize)");
         return lines;
+    }
+
+    private static String onOff(String property) {
+        return Boolean.parseBoolean(System.getProperty(property, "true")) ? "on where the kernel has it"
+                : "off (-D" + property + "=false)";
     }
 
     private static Availability probe() {
