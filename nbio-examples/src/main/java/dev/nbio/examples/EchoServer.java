@@ -43,9 +43,7 @@ public final class EchoServer extends TcpServer<EchoServer.Conn> {
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
     public static EchoServer start(InetSocketAddress address, String backend) throws IOException {
-        EchoServer server = new EchoServer();
-        server.startOn(address, backend);
-        return server;
+        return startOn(new EchoServer(), address, backend);
     }
 
     // ---- the loop's thread ------------------------------------------------------------------

@@ -52,9 +52,7 @@ final class HttpWorker extends TcpServer<HttpConnection> {
      */
     static HttpWorker start(int index, HttpServerConfig config, HttpStaticFiles files, InetSocketAddress bindAddress,
                             boolean reusePort) throws IOException {
-        HttpWorker worker = new HttpWorker(index, config, files, reusePort);
-        worker.startOn(bindAddress, config.backend());
-        return worker;
+        return startOn(new HttpWorker(index, config, files, reusePort), bindAddress, config.backend());
     }
 
     long acceptedConnections() {

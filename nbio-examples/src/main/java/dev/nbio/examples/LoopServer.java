@@ -49,21 +49,28 @@ public abstract class LoopServer implements RunningServer {
     }
 
     /**
-     * Starts the server's thread and returns once the server listens.
+     * Starts a server's thread and returns the server once it listens: what each server's
+     * static {@code start} method does with a new instance.
      *
+     * @param server      the server, not started yet
      * @param bindAddress where to listen; port 0 picks a free port
      * @param backend     the nbio backend ({@code nio}, {@code uring}, ...), or {@code null}
      *                    for the one nbio selects
+     * @param <S>         the kind of server
+     * @return the server, listening
      * @throws IOException when the server cannot listen on the address
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
-    protected final void startOn(InetSocketAddress bindAddress, String backend) throws IOException {
+    protected static <S extends LoopServer> S startOn(S server, InetSocketAddress bindAddress, String backend)
+            throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        LoopServer starting = server;   // its private methods, which S does not inherit
         Thread.ofPlatform()
-                .name(threadName(bindAddress.getPort()))
+                .name(starting.threadName(bindAddress.getPort()))
                 .daemon(true)
-                .start(() -> serve(bindAddress, backend));
-        awaitListening();
+                .start(() -> starting.serve(bindAddress, backend));
+        starting.awaitListening();
+        return server;
     }
 
     /**

@@ -51,9 +51,7 @@ public final class PingServer extends TcpServer<PingServer.Conn> {
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
     public static PingServer start(InetSocketAddress address, String backend) throws IOException {
-        PingServer server = new PingServer();
-        server.startOn(address, backend);
-        return server;
+        return startOn(new PingServer(), address, backend);
     }
 
     /**

@@ -98,9 +98,7 @@ public final class SinkServer extends TcpServer<SinkServer.Conn> {
      */
     public static SinkServer start(InetSocketAddress address, String backend, Path out,
                                    Consumer<ConnectionSummary> listener) throws IOException {
-        SinkServer server = new SinkServer(out, Objects.requireNonNull(listener, "listener"));
-        server.startOn(address, backend);
-        return server;
+        return startOn(new SinkServer(out, Objects.requireNonNull(listener, "listener")), address, backend);
     }
 
     /**

@@ -104,9 +104,7 @@ public final class WorkerPoolServer extends TcpServer<WorkerPoolServer.Conn> {
      */
     static WorkerPoolServer start(InetSocketAddress address, String backend, int workerCount,
                                   LongUnaryOperator work) throws IOException {
-        WorkerPoolServer server = new WorkerPoolServer(workerCount, work);
-        server.startOn(address, backend);
-        return server;
+        return startOn(new WorkerPoolServer(workerCount, work), address, backend);
     }
 
     /**
