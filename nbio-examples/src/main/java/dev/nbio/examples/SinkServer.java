@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * stores each connection's bytes in a file. It is the other end for {@code nbio sendfile}.
  *
  * <p>Like {@link EchoServer}, it is a {@link TcpServer}: one thread that ticks its own loop,
- * and every connection's operations carry the connection as their attachment. A connection does one
- * thing at a time: receive into its buffer, write that to its file (when storing), receive
- * again. While it writes it does not receive, so TCP flow control holds back a client that
- * sends faster than the disk takes.
+ * and every connection's operations carry the connection as their attachment. A connection
+ * does one thing at a time: receive into its buffer, write that to its file (when storing),
+ * receive again. While it writes it does not receive, so TCP flow control holds back a
+ * client that sends faster than the disk takes.
  *
  * <p>{@link #stop()} and {@link #awaitStop()} may be called from any thread. Summaries go to
  * the listener given to {@link #start}, on the server's thread.
