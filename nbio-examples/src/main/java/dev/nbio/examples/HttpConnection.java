@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * pauses for {@link #LINGER_QUIET}, or has sent {@link #LINGER_MAX_BYTES} or for
  * {@link #LINGER_MAX_NANOS}.
  */
-final class HttpConnection {
+final class HttpConnection extends TcpConnection<HttpWorker> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
 
     private static final Set<FileFlag> READ_ONLY = Collections.unmodifiableSet(EnumSet.of(FileFlag.READ));
@@ -54,8 +54,6 @@ final class HttpConnection {
     private static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
 
-    private final HttpWorker worker;
-    private final TcpSocket socket;
     private final EventLoop loop;
     private final Duration idleTimeout;
     private final ByteBuffer readBuffer;
@@ -73,7 +71,6 @@ final class HttpConnection {
     private boolean closeAfterWrite;
     /** Read and drop input for a while before that close. */
     private boolean lingerAfterWrite;
-    private boolean closed;
 
     // The file being served, from its stat to the end of its sendfile.
     private FileHandle file;
@@ -85,9 +82,8 @@ final class HttpConnection {
     private long lingeredBytes;
 
     HttpConnection(HttpWorker worker, TcpSocket socket) {
+        super(worker, socket);
         HttpServerConfig config = worker.config();
-        this.worker = worker;
-        this.socket = socket;
         this.loop = socket.loop();
         this.idleTimeout = config.idleTimeout();
         this.readBuffer = ByteBuffer.allocateDirect(config.readBufferSize());
@@ -95,19 +91,18 @@ final class HttpConnection {
         this.parser = new HttpRequestParser(config.maxHeaders(), config.maxBodyBytes());
     }
 
+    @Override
     void start() {
         receive();
     }
 
-    /** Closes the socket once, and the file being served; an operation pending on them ends with CLOSED. */
+    /** Closes the file being served too, first; an operation pending on either ends with CLOSED. */
+    @Override
     void close() {
-        if (closed) {
-            return;
+        if (!closed()) {
+            closeFile();
         }
-        closed = true;
-        worker.closing(this);
-        closeFile();
-        loop.close(socket, this, HttpConnection::onClosed);
+        super.close();
     }
 
     // ---- requests ------------------------------------------------------------------------------
@@ -175,11 +170,11 @@ final class HttpConnection {
         } else if (in.get(parser.targetStart()) != '/') {
             answer(HttpStatus.BAD_REQUEST);   // only origin-form targets: no "*", no absolute URIs
         } else if (parser.pathIs(in, HttpResponses.PLAINTEXT_PATH)) {
-            HttpResponses.plaintext(writeBuffer, worker.date(), headOnly, persistence);
-        } else if (worker.files() == null) {
+            HttpResponses.plaintext(writeBuffer, server.date(), headOnly, persistence);
+        } else if (server.files() == null) {
             answer(HttpStatus.NOT_FOUND);
         } else {
-            HttpStaticFiles.Target target = worker.files().resolve(in, parser.targetStart(), parser.pathEnd());
+            HttpStaticFiles.Target target = server.files().resolve(in, parser.targetStart(), parser.pathEnd());
             if (target.refusal() != null) {
                 answer(target.refusal());
             } else {
@@ -193,7 +188,7 @@ final class HttpConnection {
 
     /** A status with its short body, keeping the connection as the request asked. */
     private void answer(HttpStatus status) {
-        HttpResponses.error(writeBuffer, status, worker.date(), headOnly, persistence);
+        HttpResponses.error(writeBuffer, status, server.date(), headOnly, persistence);
     }
 
     /** Answers a request the server cannot or will not parse, then closes. */
@@ -201,7 +196,7 @@ final class HttpConnection {
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refusing a request with {} on {}", status.code(), socket);
         }
-        HttpResponses.error(writeBuffer, status, worker.date(), false, Persistence.CLOSE);
+        HttpResponses.error(writeBuffer, status, server.date(), false, Persistence.CLOSE);
         readStart = readEnd;
         bodyToSkip = 0;
         closeAfterWrite = true;
@@ -255,7 +250,7 @@ final class HttpConnection {
     }
 
     private static void onRecv(Operation op, HttpConnection conn) {
-        if (conn.closed) {
+        if (conn.closed()) {
             return;
         }
         if (op.failed()) {
@@ -267,7 +262,7 @@ final class HttpConnection {
             conn.close();   // the client closed its side; a partial request dies with it
             return;
         }
-        conn.worker.received(received);
+        conn.server.received(received);
         conn.readEnd += received;
         conn.advance();
     }
@@ -289,7 +284,7 @@ final class HttpConnection {
     }
 
     private static void onSent(Operation op, HttpConnection conn) {
-        if (conn.closed) {
+        if (conn.closed()) {
             return;
         }
         if (op.failed()) {
@@ -308,7 +303,7 @@ final class HttpConnection {
     // ---- static files -----------------------------------------------------------------------
 
     private static void onFileOpened(Operation op, HttpConnection conn) {
-        if (conn.closed) {
+        if (conn.closed()) {
             if (!op.failed()) {
                 op.loop().close(op.open().file());
             }
@@ -324,7 +319,7 @@ final class HttpConnection {
     }
 
     private static void onFileStat(Operation op, HttpConnection conn) {
-        if (conn.closed) {
+        if (conn.closed()) {
             return;   // close() closed the file too
         }
         if (op.failed() || op.stat().type() != FileType.REGULAR) {
@@ -334,7 +329,7 @@ final class HttpConnection {
             return;
         }
         conn.fileSize = op.stat().size();
-        HttpResponses.head(conn.writeBuffer, HttpStatus.OK, conn.worker.date(), conn.fileContentType, conn.fileSize,
+        HttpResponses.head(conn.writeBuffer, HttpStatus.OK, conn.server.date(), conn.fileContentType, conn.fileSize,
                 conn.persistence);
         if (conn.headOnly || conn.fileSize == 0) {
             conn.closeFile();
@@ -346,7 +341,7 @@ final class HttpConnection {
 
     private static void onFileSent(Operation op, HttpConnection conn) {
         conn.closeFile();
-        if (conn.closed) {
+        if (conn.closed()) {
             return;
         }
         if (op.failed()) {
@@ -387,7 +382,7 @@ final class HttpConnection {
     }
 
     private static void onLingerRecv(Operation op, HttpConnection conn) {
-        if (conn.closed) {
+        if (conn.closed()) {
             return;
         }
         if (op.failed() || op.recv().received() == 0) {
@@ -400,9 +395,5 @@ final class HttpConnection {
             return;
         }
         conn.lingerReceive();
-    }
-
-    private static void onClosed(Operation op, HttpConnection conn) {
-        conn.worker.closed();
     }
 }

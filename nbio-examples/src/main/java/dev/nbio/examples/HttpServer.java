@@ -20,7 +20,7 @@ import java.util.List;
  * <p>{@link #start} returns once every worker listens; {@link #stop()} and {@link #awaitStop()}
  * may be called from any thread.
  */
-public final class HttpServer {
+public final class HttpServer implements RunningServer {
     private final HttpServerConfig config;
     private final List<HttpWorker> workers;
 
@@ -61,6 +61,7 @@ public final class HttpServer {
      *
      * @return the bound address
      */
+    @Override
     public InetSocketAddress address() {
         return workers.getFirst().address();
     }
@@ -70,6 +71,7 @@ public final class HttpServer {
      *
      * @return {@code nio}, {@code uring}, ...
      */
+    @Override
     public String backend() {
         return workers.getFirst().backend();
     }
@@ -123,6 +125,7 @@ public final class HttpServer {
      * Asks every worker to close its listener and connections and exit. Returns at once;
      * safe from any thread, and calling it again does nothing.
      */
+    @Override
     public void stop() {
         workers.forEach(HttpWorker::stop);
     }
@@ -132,6 +135,7 @@ public final class HttpServer {
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
+    @Override
     public void awaitStop() throws InterruptedException {
         for (HttpWorker worker : workers) {
             worker.awaitStop();

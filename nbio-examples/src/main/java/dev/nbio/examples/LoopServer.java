@@ -1,13 +1,9 @@
 package dev.nbio.examples;
 
-import dev.nbio.AcceptError;
-import dev.nbio.AttachmentCallback;
 import dev.nbio.EventLoop;
 import dev.nbio.Operation;
-import dev.nbio.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server on its own event-loop thread: the plumbing that the UDP echo, ping and worker-pool
- * servers share (the TCP echo server spells the same steps out in full).
+ * A server on its own event-loop thread: the plumbing that every server of the examples
+ * shares. {@link TcpServer} adds listening and accepting for the TCP ones.
  *
  * <p>{@link #startOn} starts a platform thread, which acquires its loop, lets the subclass
  * {@linkplain #open open} its sockets and arm the first operations, and ticks until the
@@ -29,21 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitStop()} may be called from any thread: stop queues {@link #beginStop} to the
  * loop's thread with {@code nextTick}, which wakes the loop.
  */
-public abstract class LoopServer {
-    /** How long to wait before accepting again when the process is out of file descriptors. */
-    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
-
-    /**
-     * A server that closes a connection on its own (after {@code QUIT}, or input it refuses)
-     * first reads and discards what the client still sends, until the client has been quiet
-     * this long. Closing a socket with unread bytes makes the system send a reset instead of
-     * an orderly end, and a reset can make the client lose the last reply before reading it.
-     */
-    protected static final Duration LINGER_QUIET_TIME = Duration.ofMillis(200);
-
-    /** The most a lingering connection discards before it closes anyway. */
-    protected static final int LINGER_MAX_BYTES = 64 * 1024;
-
+public abstract class LoopServer implements RunningServer {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final CompletableFuture<Void> listening = new CompletableFuture<>();
@@ -67,21 +49,28 @@ public abstract class LoopServer {
     }
 
     /**
-     * Starts the server's thread and returns once the server listens.
+     * Starts a server's thread and returns the server once it listens: what each server's
+     * static {@code start} method does with a new instance.
      *
+     * @param server      the server, not started yet
      * @param bindAddress where to listen; port 0 picks a free port
      * @param backend     the nbio backend ({@code nio}, {@code uring}, ...), or {@code null}
      *                    for the one nbio selects
+     * @param <S>         the kind of server
+     * @return the server, listening
      * @throws IOException when the server cannot listen on the address
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
-    protected final void startOn(InetSocketAddress bindAddress, String backend) throws IOException {
+    protected static <S extends LoopServer> S startOn(S server, InetSocketAddress bindAddress, String backend)
+            throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        LoopServer starting = server;   // its private methods, which S does not inherit
         Thread.ofPlatform()
-                .name("nbio-" + name + "-" + bindAddress.getPort())
+                .name(starting.threadName(bindAddress.getPort()))
                 .daemon(true)
-                .start(() -> serve(bindAddress, backend));
-        awaitListening();
+                .start(() -> starting.serve(bindAddress, backend));
+        starting.awaitListening();
+        return server;
     }
 
     /**
@@ -119,39 +108,22 @@ public abstract class LoopServer {
     }
 
     /**
-     * On the loop's thread, after an accept failed: accepts again when the error can pass.
-     * A client that gave up ({@code CONNECTION_ABORTED}) is no reason to wait; when the
-     * process is out of file descriptors an accept started at once would fail at once, so
-     * it waits 100 ms; a closed listener, or an error nobody expects, ends accepting (logged)
-     * rather than spinning on a listener that keeps failing.
+     * The name of the server's thread: {@code nbio-<name>-<port>}.
      *
-     * @param failed     the failed accept
-     * @param listener   the listening socket
-     * @param attachment the attachment to accept with again
-     * @param onAccept   the accept callback
-     * @param <T>        the attachment type
+     * @param port the port the server listens on, or 0 until it is bound
+     * @return the thread's name
      */
-    protected final <T> void acceptAgainAfter(Operation failed, TcpSocket listener, T attachment,
-                                              AttachmentCallback<? super T> onAccept) {
-        AcceptError error = failed.accept().error();
-        if (stopping || error == AcceptError.CLOSED) {
-            return;
-        }
-        EventLoop current = failed.loop();
-        switch (error) {
-            case CONNECTION_ABORTED -> current.accept(listener, attachment, onAccept);
-            case INSUFFICIENT_RESOURCES -> {
-                log.warn("Accept failed ({}); trying again in {} ms", error, ACCEPT_BACKOFF.toMillis(), failed.cause());
-                // A rare path, so a capturing lambda is fine here.
-                current.timeout(ACCEPT_BACKOFF, op -> {
-                    if (!stopping) {
-                        current.accept(listener, attachment, onAccept);
-                    }
-                });
-            }
-            default -> log.error("Accept failed ({}, errno {}); no longer accepting connections",
-                    error, failed.errno(), failed.cause());
-        }
+    protected String threadName(int port) {
+        return "nbio-" + name + "-" + port;
+    }
+
+    /**
+     * The server's loop, once its thread has acquired it.
+     *
+     * @return the loop; for use on the loop's thread
+     */
+    protected final EventLoop loop() {
+        return loop;
     }
 
     /**
@@ -163,28 +135,21 @@ public abstract class LoopServer {
         return stopping;
     }
 
-    /**
-     * The address the server listens on, with the real port when it was started on port 0.
-     *
-     * @return the bound address
-     */
+    @Override
     public final InetSocketAddress address() {
         return address;
     }
 
-    /**
-     * The name of the backend the server's loop runs on.
-     *
-     * @return {@code nio}, {@code uring}, ...
-     */
+    @Override
     public final String backend() {
         return loop.backend();
     }
 
     /**
-     * Asks the server to stop. Returns at once; use {@link #awaitStop()} to wait. Safe from
-     * any thread, and calling it again does nothing.
+     * Asks the server to stop: {@link #beginStop} runs on the loop's thread. Returns at once;
+     * use {@link #awaitStop()} to wait. Safe from any thread, and calling it again does nothing.
      */
+    @Override
     public final void stop() {
         if (!stopRequested.compareAndSet(false, true) || stopped.isDone()) {
             return;
@@ -198,11 +163,7 @@ public abstract class LoopServer {
         }
     }
 
-    /**
-     * Waits until the server's thread has closed everything and exited.
-     *
-     * @throws InterruptedException when the waiting thread is interrupted
-     */
+    @Override
     public final void awaitStop() throws InterruptedException {
         try {
             stopped.get();
@@ -230,7 +191,7 @@ public abstract class LoopServer {
         try (EventLoop acquired = backend == null ? EventLoop.acquire() : EventLoop.acquire(backend)) {
             loop = acquired;
             address = open(acquired, bindAddress);
-            Thread.currentThread().setName("nbio-" + name + "-" + address.getPort());   // the real port, when asked for 0
+            Thread.currentThread().setName(threadName(address.getPort()));   // the real port, when asked for 0
             listening.complete(null);
             log.info("{} server listening on {} (backend {})", name, address, acquired.backend());
             while (!stopping || !drained()) {

@@ -6,9 +6,6 @@ import dev.nbio.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * does the server send, then come back for the rest. {@code QUIT}, and input that is not
  * Redis protocol, end the connection after the reply.
  *
- * <p>Threads: as described in {@link LoopServer}.
+ * <p>Threads, listening and accepting: as described in {@link LoopServer} and {@link TcpServer}.
  */
-public final class PingServer extends LoopServer {
+public final class PingServer extends TcpServer<PingServer.Conn> {
     private static final Logger LOG = LoggerFactory.getLogger(PingServer.class);
 
     /** The largest request: a {@code PING} message may be almost this long. */
@@ -39,11 +36,6 @@ public final class PingServer extends LoopServer {
     private final AtomicLong receives = new AtomicLong();
     private final AtomicLong sends = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
-    private final AtomicLong openConnections = new AtomicLong();
-
-    // Owned by the loop's thread.
-    private final Set<Conn> connections = new HashSet<>();
-    private TcpSocket listener;
 
     private PingServer() {
         super("ping");
@@ -59,9 +51,7 @@ public final class PingServer extends LoopServer {
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
     public static PingServer start(InetSocketAddress address, String backend) throws IOException {
-        PingServer server = new PingServer();
-        server.startOn(address, backend);
-        return server;
+        return startOn(new PingServer(), address, backend);
     }
 
     /**
@@ -94,48 +84,11 @@ public final class PingServer extends LoopServer {
         return bytesReceived.get();
     }
 
-    /**
-     * How many client connections are open: accepted and not yet closed.
-     *
-     * @return the count; safe to read from any thread
-     */
-    public long connectionCount() {
-        return openConnections.get();
-    }
-
     // ---- the loop's thread ------------------------------------------------------------------
 
     @Override
-    protected InetSocketAddress open(EventLoop loop, InetSocketAddress bindAddress) throws IOException {
-        listener = loop.listenTcp(bindAddress);
-        loop.accept(listener, this, PingServer::onAccept);
-        return listener.localAddress();
-    }
-
-    @Override
-    protected void beginStop(EventLoop loop) {
-        loop.close(listener);
-        for (Conn conn : new ArrayList<>(connections)) {
-            conn.close();
-        }
-    }
-
-    private static void onAccept(Operation op, PingServer server) {
-        if (op.failed()) {
-            server.acceptAgainAfter(op, server.listener, server, PingServer::onAccept);
-            return;
-        }
-        TcpSocket client = op.accept().client();
-        if (server.stopping()) {
-            op.loop().close(client);
-            return;
-        }
-        // Accept the next client before serving this one, so clients never wait on each other.
-        op.loop().accept(server.listener, server, PingServer::onAccept);
-        Conn conn = new Conn(server, client);
-        server.connections.add(conn);
-        server.openConnections.incrementAndGet();
-        op.loop().recv(client, conn.in, conn, PingServer::onRecv);
+    protected Conn accepted(Operation accept, TcpSocket client) {
+        return new Conn(this, client);
     }
 
     private static void onRecv(Operation op, Conn conn) {
@@ -162,7 +115,7 @@ public final class PingServer extends LoopServer {
             return;
         }
         if (conn.closeAfterReply) {
-            conn.linger(op.loop());   // After QUIT or a protocol error, once the reply is out.
+            conn.lingerThenClose(conn.in);   // After QUIT or a protocol error, once the reply is out.
             return;
         }
         conn.out.clear();
@@ -212,54 +165,20 @@ public final class PingServer extends LoopServer {
         }
     }
 
-    /** Discards what the client still sends after the last reply; closes once it is quiet, gone or too talkative. */
-    private static void onLingered(Operation op, Conn conn) {
-        if (op.failed() || op.recv().received() == 0 || conn.server.stopping()) {
-            conn.close();   // Quiet for LINGER_QUIET_TIME (TIMEOUT), closed by the client, or the server stops.
-            return;
-        }
-        conn.discarded += op.recv().received();
-        if (conn.discarded > LINGER_MAX_BYTES) {
-            conn.close();
-            return;
-        }
-        conn.linger(op.loop());
-    }
-
-    private static void onClosed(Operation op, Conn conn) {
-        conn.server.openConnections.decrementAndGet();
-    }
-
     /** One client connection: the attachment of all of its operations. Used on the loop's thread only. */
-    private static final class Conn {
-        final PingServer server;
-        final TcpSocket socket;
+    static final class Conn extends TcpConnection<PingServer> {
         final ByteBuffer in = ByteBuffer.allocateDirect(INPUT_SIZE);
         final ByteBuffer out = ByteBuffer.allocateDirect(OUTPUT_SIZE);
         final RedisRequest request = new RedisRequest();
         boolean closeAfterReply;
-        int discarded;
-        private boolean closed;
 
         Conn(PingServer server, TcpSocket socket) {
-            this.server = server;
-            this.socket = socket;
+            super(server, socket);
         }
 
-        /** Reads and drops input until the client is quiet, then closes: see {@link LoopServer#LINGER_QUIET_TIME}. */
-        void linger(EventLoop loop) {
-            in.clear();
-            loop.recv(socket, in, false, LINGER_QUIET_TIME, this, PingServer::onLingered);
-        }
-
-        /** Closes the socket once; an operation still pending on it ends with a CLOSED error. */
-        void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            server.connections.remove(this);
-            socket.loop().close(socket, this, PingServer::onClosed);
+        @Override
+        void start() {
+            socket.loop().recv(socket, in, this, PingServer::onRecv);
         }
     }
 }

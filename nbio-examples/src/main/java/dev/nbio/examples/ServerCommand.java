@@ -12,15 +12,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * What the commands that run a {@link LoopServer} share: the {@code --host} and
- * {@code --backend} options, starting the server, printing its address and backend, and
- * waiting until Ctrl-C (a shutdown hook stops the server) or until {@link #server()} is
- * stopped, which is how tests drive a command in-process. Each subclass declares its
- * {@code --port} option, with its own default.
+ * What the commands that run a server share: the {@code --host} and {@code --backend}
+ * options, starting the server, printing its address and backend, and waiting until Ctrl-C
+ * (a shutdown hook stops the server) or until {@link #server()} is stopped, which is how
+ * tests drive a command in-process. Exits 0 after a clean stop, 1 with the reason when the
+ * server cannot start. Each subclass declares its {@code --port} option, with its own
+ * default, and any options of its own.
  *
  * @param <S> the kind of server the command runs
  */
-public abstract class ServerCommand<S extends LoopServer> implements Callable<Integer> {
+public abstract class ServerCommand<S extends RunningServer> implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
@@ -64,6 +65,18 @@ public abstract class ServerCommand<S extends LoopServer> implements Callable<In
     protected abstract S startServer(InetSocketAddress address, String backend) throws IOException;
 
     /**
+     * What the command prints once the server listens, e.g. {@code nbio echo server
+     * listening on /127.0.0.1:9000 (backend nio)}.
+     *
+     * @param running the started server
+     * @return the text, without a final line separator
+     */
+    protected String startLine(S running) {
+        return "nbio " + spec.name() + " server listening on " + running.address()
+                + " (backend " + running.backend() + ")";
+    }
+
+    /**
      * Starts the server, prints where it listens and waits until it stops.
      *
      * @return 0 after a clean stop, 1 when the server could not start
@@ -82,8 +95,7 @@ public abstract class ServerCommand<S extends LoopServer> implements Callable<In
         } finally {
             started.countDown();
         }
-        spec.commandLine().getOut().printf("nbio %s server listening on %s (backend %s)%n",
-                command, running.address(), running.backend());
+        spec.commandLine().getOut().println(startLine(running));
         spec.commandLine().getOut().flush();
 
         Thread stopOnShutdown = new Thread(() -> stopAndWait(running), "nbio-" + command + "-shutdown");
@@ -114,7 +126,7 @@ public abstract class ServerCommand<S extends LoopServer> implements Callable<In
         return server;
     }
 
-    private static void stopAndWait(LoopServer running) {
+    private static void stopAndWait(RunningServer running) {
         running.stop();
         try {
             running.awaitStop();

@@ -1,7 +1,5 @@
 package dev.nbio.examples;
 
-import dev.nbio.AcceptError;
-import dev.nbio.EventLoop;
 import dev.nbio.FileFlag;
 import dev.nbio.FileHandle;
 import dev.nbio.OpError;
@@ -14,18 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,16 +26,16 @@ import org.slf4j.LoggerFactory;
  * what came: how many bytes, their SHA-256, how long it took. With an output path it also
  * stores each connection's bytes in a file. It is the other end for {@code nbio sendfile}.
  *
- * <p>Like {@link EchoServer}, it owns one thread that ticks its own loop, and every
- * connection's operations carry the connection as their attachment. A connection does one
- * thing at a time: receive into its buffer, write that to its file (when storing), receive
- * again. While it writes it does not receive, so TCP flow control holds back a client that
- * sends faster than the disk takes.
+ * <p>Like {@link EchoServer}, it is a {@link TcpServer}: one thread that ticks its own loop,
+ * and every connection's operations carry the connection as their attachment. A connection
+ * does one thing at a time: receive into its buffer, write that to its file (when storing),
+ * receive again. While it writes it does not receive, so TCP flow control holds back a
+ * client that sends faster than the disk takes.
  *
  * <p>{@link #stop()} and {@link #awaitStop()} may be called from any thread. Summaries go to
  * the listener given to {@link #start}, on the server's thread.
  */
-public final class SinkServer {
+public final class SinkServer extends TcpServer<SinkServer.Conn> {
     private static final Logger LOG = LoggerFactory.getLogger(SinkServer.class);
 
     /** Per-connection receive buffer. */
@@ -83,23 +73,13 @@ public final class SinkServer {
 
     private final Path out;
     private final Consumer<ConnectionSummary> summaries;
-    private final CompletableFuture<Void> listening = new CompletableFuture<>();
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong bytesReceived = new AtomicLong();
 
-    // Written by the loop's thread before `listening` completes, read by others after.
-    private EventLoop loop;
-    private TcpSocket listener;
-    private InetSocketAddress address;
-
     // Owned by the loop's thread.
-    private final Set<Conn> connections = new HashSet<>();
     private int accepted;
-    private boolean stopping;
 
     private SinkServer(Path out, Consumer<ConnectionSummary> summaries) {
+        super("sink");
         this.out = out;
         this.summaries = summaries;
     }
@@ -118,41 +98,7 @@ public final class SinkServer {
      */
     public static SinkServer start(InetSocketAddress address, String backend, Path out,
                                    Consumer<ConnectionSummary> listener) throws IOException {
-        Objects.requireNonNull(address, "address");
-        SinkServer server = new SinkServer(out, Objects.requireNonNull(listener, "listener"));
-        Thread.ofPlatform()
-                .name("nbio-sink-" + address.getPort())
-                .daemon(true)
-                .start(() -> server.serve(address, backend));
-        server.awaitListening();
-        return server;
-    }
-
-    /**
-     * The address the server listens on, with the real port when started on port 0.
-     *
-     * @return the bound address
-     */
-    public InetSocketAddress address() {
-        return address;
-    }
-
-    /**
-     * The name of the backend the server's loop runs on.
-     *
-     * @return {@code nio}, {@code uring}, ...
-     */
-    public String backend() {
-        return loop.backend();
-    }
-
-    /**
-     * How many connections are open: accepted and not yet ended.
-     *
-     * @return the count; safe to read from any thread
-     */
-    public int connectionCount() {
-        return openConnections.get();
+        return startOn(new SinkServer(out, Objects.requireNonNull(listener, "listener")), address, backend);
     }
 
     /**
@@ -177,99 +123,12 @@ public final class SinkServer {
         return number == 1 ? out : out.resolveSibling(out.getFileName() + "." + number);
     }
 
-    /** Asks the server to stop: it closes the listener and every connection. Safe from any thread, once or more. */
-    public void stop() {
-        if (!stopRequested.compareAndSet(false, true) || stopped.isDone()) {
-            return;
-        }
-        try {
-            loop.nextTick(this, SinkServer::onStop);
-        } catch (IllegalStateException e) {
-            LOG.debug("Sink on {} had already ended", address, e);
-        }
-    }
-
-    /**
-     * Waits until the server's thread has closed everything and exited.
-     *
-     * @throws InterruptedException when the waiting thread is interrupted
-     */
-    public void awaitStop() throws InterruptedException {
-        try {
-            stopped.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the sink's thread failed", e.getCause());
-        }
-    }
-
-    private void awaitListening() throws IOException {
-        try {
-            listening.join();
-        } catch (CompletionException e) {
-            switch (e.getCause()) {
-                case IOException io -> throw new IOException(io.getMessage(), io);
-                case RuntimeException re -> throw re;
-                default -> throw new IllegalStateException("the sink failed to start", e.getCause());
-            }
-        }
-    }
-
     // ---- the loop's thread ------------------------------------------------------------------
 
-    private void serve(InetSocketAddress bindAddress, String backend) {
-        try (EventLoop acquired = backend == null ? EventLoop.acquire() : EventLoop.acquire(backend)) {
-            loop = acquired;
-            listener = acquired.listenTcp(bindAddress);
-            address = listener.localAddress();
-            Thread.currentThread().setName("nbio-sink-" + address.getPort());
-            acquired.accept(listener, this, SinkServer::onAccept);
-            listening.complete(null);
-            while (!stopping) {
-                acquired.tick();
-            }
-            acquired.run();   // the closes, and the callbacks of what they ended
-        } catch (IOException | RuntimeException | Error e) {
-            if (!listening.completeExceptionally(e)) {
-                LOG.error("Sink on {} failed", address, e);
-            }
-        } finally {
-            stopped.complete(null);
-        }
-    }
-
-    private static void onStop(Operation op, SinkServer server) {
-        server.stopping = true;
-        op.loop().close(server.listener);
-        for (Conn conn : new ArrayList<>(server.connections)) {
-            conn.socket.loop().close(conn.socket);   // its pending receive ends with CLOSED and reports
-        }
-    }
-
-    private static void onAccept(Operation op, SinkServer server) {
-        if (op.failed()) {
-            AcceptError error = op.accept().error();
-            if (!server.stopping && error != AcceptError.CLOSED) {
-                LOG.error("Accept failed ({}); no longer accepting connections", error, op.cause());
-            }
-            return;
-        }
-        TcpSocket client = op.accept().client();
-        if (server.stopping) {
-            op.loop().close(client);
-            return;
-        }
-        op.loop().accept(server.listener, server, SinkServer::onAccept);
-        server.accepted++;
-        Conn conn = new Conn(server, client, server.accepted, op.accept().clientAddress(), op.loop().nanoTime());
-        server.connections.add(conn);
-        server.openConnections.incrementAndGet();
-        Path target = server.outputFor(conn.number);
-        if (target == null) {
-            op.loop().recv(client, conn.buffer, conn, SinkServer::onRecv);
-        } else {
-            op.loop().open(null, target, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.TRUNCATE),
-                    Permissions.DEFAULT_FILE, conn, SinkServer::onOutputOpened);
-        }
+    @Override
+    protected Conn accepted(Operation accept, TcpSocket client) {
+        accepted++;
+        return new Conn(this, client, accepted, accept.accept().clientAddress(), accept.loop().nanoTime());
     }
 
     private static void onOutputOpened(Operation op, Conn conn) {
@@ -318,10 +177,12 @@ public final class SinkServer {
         conn.report();
     }
 
-    /** One client connection: the attachment of all of its operations. Used on the loop's thread only. */
-    private static final class Conn {
-        final SinkServer server;
-        final TcpSocket socket;
+    /**
+     * One client connection: the attachment of all of its operations. Used on the loop's
+     * thread only. When the server stops it closes like any connection; its pending receive
+     * then ends with {@code CLOSED}, which ends and reports it.
+     */
+    static final class Conn extends TcpConnection<SinkServer> {
         final int number;
         final InetSocketAddress remote;
         final long acceptedNanos;
@@ -334,20 +195,28 @@ public final class SinkServer {
         private long endNanos;
 
         Conn(SinkServer server, TcpSocket socket, int number, InetSocketAddress remote, long acceptedNanos) {
-            this.server = server;
-            this.socket = socket;
+            super(server, socket);
             this.number = number;
             this.remote = remote;
             this.acceptedNanos = acceptedNanos;
+        }
+
+        @Override
+        void start() {
+            Path target = server.outputFor(number);
+            if (target == null) {
+                socket.loop().recv(socket, buffer, this, SinkServer::onRecv);
+            } else {
+                socket.loop().open(null, target, EnumSet.of(FileFlag.WRITE, FileFlag.CREATE, FileFlag.TRUNCATE),
+                        Permissions.DEFAULT_FILE, this, SinkServer::onOutputOpened);
+            }
         }
 
         /** Closes the socket and the file; the summary follows once the file is closed, so it is complete on disk. */
         void end(OpError cause) {
             error = cause;
             endNanos = socket.loop().nanoTime();
-            server.connections.remove(this);
-            server.openConnections.decrementAndGet();
-            socket.loop().close(socket);
+            close();
             if (file != null) {
                 file.loop().close(file, this, SinkServer::onOutputClosed);
             } else {

@@ -53,9 +53,7 @@ public final class UdpEchoServer extends LoopServer {
      * @throws dev.nbio.BackendUnavailableException when the backend is missing or cannot start
      */
     public static UdpEchoServer start(InetSocketAddress address, String backend) throws IOException {
-        UdpEchoServer server = new UdpEchoServer();
-        server.startOn(address, backend);
-        return server;
+        return startOn(new UdpEchoServer(), address, backend);
     }
 
     /**

@@ -7,17 +7,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * ticking until every reply handed to the workers has called back, then waits for the pool
  * to end.
  *
- * <p>Threads: as described in {@link LoopServer}.
+ * <p>Threads, listening and accepting: as described in {@link LoopServer} and {@link TcpServer}.
  */
-public final class WorkerPoolServer extends LoopServer {
+public final class WorkerPoolServer extends TcpServer<WorkerPoolServer.Conn> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPoolServer.class);
 
     /** The largest n the workers compute the n-th prime of. */
@@ -63,13 +59,8 @@ public final class WorkerPoolServer extends LoopServer {
 
     private final ExecutorService workers;
     private final LongUnaryOperator work;
-    private final AtomicLong openConnections = new AtomicLong();
     /** Requests handed to the pool whose reply has not called back; changed on the loop's thread only. */
     private final AtomicInteger requestsAtWorkers = new AtomicInteger();
-
-    // Owned by the loop's thread.
-    private final Set<Conn> connections = new HashSet<>();
-    private TcpSocket listener;
 
     private WorkerPoolServer(int workerCount, LongUnaryOperator work) {
         super("workers");
@@ -113,18 +104,7 @@ public final class WorkerPoolServer extends LoopServer {
      */
     static WorkerPoolServer start(InetSocketAddress address, String backend, int workerCount,
                                   LongUnaryOperator work) throws IOException {
-        WorkerPoolServer server = new WorkerPoolServer(workerCount, work);
-        server.startOn(address, backend);
-        return server;
-    }
-
-    /**
-     * How many client connections are open: accepted and not yet closed.
-     *
-     * @return the count; safe to read from any thread
-     */
-    public long connectionCount() {
-        return openConnections.get();
+        return startOn(new WorkerPoolServer(workerCount, work), address, backend);
     }
 
     /**
@@ -149,15 +129,13 @@ public final class WorkerPoolServer extends LoopServer {
     // ---- the loop's thread ------------------------------------------------------------------
 
     @Override
-    protected InetSocketAddress open(EventLoop loop, InetSocketAddress bindAddress) throws IOException {
-        listener = loop.listenTcp(bindAddress);
-        loop.accept(listener, this, WorkerPoolServer::onAccept);
-        return listener.localAddress();
+    protected Conn accepted(Operation accept, TcpSocket client) {
+        return new Conn(this, client);
     }
 
+    /** Also shuts the pool down: the queued requests are answered here, the running ones by their workers. */
     @Override
     protected void beginStop(EventLoop loop) {
-        loop.close(listener);
         // Interrupts the running requests (their workers still reply) and hands back the queued ones.
         List<Runnable> neverStarted = workers.shutdownNow();
         for (Runnable queued : neverStarted) {
@@ -166,12 +144,7 @@ public final class WorkerPoolServer extends LoopServer {
             conn.atWorker = false;
             reply(loop, conn, SHUTTING_DOWN);
         }
-        for (Conn conn : new ArrayList<>(connections)) {
-            // A connection with a reply on its way closes once the reply is out.
-            if (!conn.atWorker && !conn.sending) {
-                conn.close();
-            }
-        }
+        super.beginStop(loop);
     }
 
     @Override
@@ -190,24 +163,6 @@ public final class WorkerPoolServer extends LoopServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void onAccept(Operation op, WorkerPoolServer server) {
-        if (op.failed()) {
-            server.acceptAgainAfter(op, server.listener, server, WorkerPoolServer::onAccept);
-            return;
-        }
-        TcpSocket client = op.accept().client();
-        if (server.stopping()) {
-            op.loop().close(client);
-            return;
-        }
-        // Accept the next client before serving this one, so clients never wait on each other.
-        op.loop().accept(server.listener, server, WorkerPoolServer::onAccept);
-        Conn conn = new Conn(server, client, op.loop());
-        server.connections.add(conn);
-        server.openConnections.incrementAndGet();
-        op.loop().recv(client, conn.in, conn, WorkerPoolServer::onRecv);
     }
 
     private static void onRecv(Operation op, Conn conn) {
@@ -262,7 +217,7 @@ public final class WorkerPoolServer extends LoopServer {
         if (op.failed() || conn.server.stopping()) {
             conn.close();
         } else if (conn.closeAfterReply) {
-            conn.linger(op.loop());
+            conn.lingerThenClose(conn.in);
         } else {
             nextRequest(op.loop(), conn);
         }
@@ -279,24 +234,6 @@ public final class WorkerPoolServer extends LoopServer {
         nextRequest(op.loop(), conn);
     }
 
-    /** Discards what the client still sends after the last reply; closes once it is quiet, gone or too talkative. */
-    private static void onLingered(Operation op, Conn conn) {
-        if (op.failed() || op.recv().received() == 0 || conn.server.stopping()) {
-            conn.close();   // Quiet for LINGER_QUIET_TIME (TIMEOUT), closed by the client, or the server stops.
-            return;
-        }
-        conn.discarded += op.recv().received();
-        if (conn.discarded > LINGER_MAX_BYTES) {
-            conn.close();
-            return;
-        }
-        conn.linger(op.loop());
-    }
-
-    private static void onClosed(Operation op, Conn conn) {
-        conn.server.openConnections.decrementAndGet();
-    }
-
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
@@ -306,9 +243,7 @@ public final class WorkerPoolServer extends LoopServer {
      * runs for its request. The loop's thread owns it, except while {@link #atWorker}: then
      * the worker owns {@link #request} and {@link #out} until it has queued the send.
      */
-    private static final class Conn implements Runnable {
-        final WorkerPoolServer server;
-        final TcpSocket socket;
+    static final class Conn extends TcpConnection<WorkerPoolServer> implements Runnable {
         final EventLoop loop;
         final ByteBuffer in = ByteBuffer.allocateDirect(LINE_SIZE);
         final ByteBuffer out = ByteBuffer.allocateDirect(REPLY_SIZE);
@@ -316,13 +251,23 @@ public final class WorkerPoolServer extends LoopServer {
         boolean atWorker;
         boolean sending;
         boolean closeAfterReply;
-        int discarded;
-        private boolean closed;
 
-        Conn(WorkerPoolServer server, TcpSocket socket, EventLoop loop) {
-            this.server = server;
-            this.socket = socket;
-            this.loop = loop;
+        Conn(WorkerPoolServer server, TcpSocket socket) {
+            super(server, socket);
+            this.loop = socket.loop();
+        }
+
+        @Override
+        void start() {
+            loop.recv(socket, in, this, WorkerPoolServer::onRecv);
+        }
+
+        /** A connection with a reply on its way closes once the reply is out. */
+        @Override
+        void stop() {
+            if (!atWorker && !sending) {
+                close();
+            }
         }
 
         /** On a worker thread: computes the reply and sends it through the loop. */
@@ -350,22 +295,6 @@ public final class WorkerPoolServer extends LoopServer {
                 // Only when the loop's thread failed and let its loop go: nobody is left to reply to.
                 LOG.debug("Could not queue the reply to request {}: {}", request, e.getMessage());
             }
-        }
-
-        /** Reads and drops input until the client is quiet, then closes: see {@link LoopServer#LINGER_QUIET_TIME}. */
-        void linger(EventLoop loop) {
-            in.clear();
-            loop.recv(socket, in, false, LINGER_QUIET_TIME, this, WorkerPoolServer::onLingered);
-        }
-
-        /** Closes the socket once; an operation still pending on it ends with a CLOSED error. */
-        void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            server.connections.remove(this);
-            loop.close(socket, this, WorkerPoolServer::onClosed);
         }
     }
 }

@@ -12,20 +12,12 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Blocking-socket clients of an {@link EchoServer}, shared by the examples' tests. */
+/** Blocking-socket clients of an {@link EchoServer}, and the time limit and waiting shared by the examples' tests. */
 final class EchoClients {
     /** How long a test waits for the server before failing; a bound on failure, never a pause. */
     static final Duration LIMIT = Duration.ofSeconds(10);
 
     private EchoClients() {
-    }
-
-    /** Connects to the server with reads bounded by {@link #LIMIT}, so a silent server fails the test. */
-    static Socket connect(EchoServer server) throws IOException {
-        Socket socket = new Socket(server.address().getAddress(), server.address().getPort());
-        socket.setSoTimeout((int) LIMIT.toMillis());
-        socket.setTcpNoDelay(true);
-        return socket;
     }
 
     /** Reads exactly {@code length} bytes, failing on end of stream. */
@@ -57,7 +49,7 @@ final class EchoClients {
      * @return how many messages came back intact
      */
     static int exchangeMessages(EchoServer server, int clientId, int count) throws IOException {
-        try (Socket socket = connect(server)) {
+        try (Socket socket = ServerTestClients.connect(server)) {
             for (int i = 0; i < count; i++) {
                 assertEchoes(socket, "client " + clientId + " message " + i + "\n");
             }

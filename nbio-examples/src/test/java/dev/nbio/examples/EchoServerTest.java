@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.BackendUnavailableException;
@@ -36,8 +35,7 @@ class EchoServerTest {
 
     @AfterEach
     void stopServer() {
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
     }
 
     @Test
@@ -49,7 +47,7 @@ class EchoServerTest {
 
     @Test
     void echoesSeveralMessagesOnOneConnection() throws IOException {
-        try (Socket client = EchoClients.connect(server)) {
+        try (Socket client = ServerTestClients.connect(server)) {
             for (String message : List.of("hello", "nbio", "a somewhat longer line of text\n", "x")) {
                 byte[] sent = message.getBytes(StandardCharsets.UTF_8);
                 client.getOutputStream().write(sent);
@@ -62,7 +60,7 @@ class EchoServerTest {
     void echoesALargePayloadByteForByte() throws Exception {
         byte[] payload = new byte[1 << 20];
         new Random(42).nextBytes(payload);
-        try (Socket client = EchoClients.connect(server);
+        try (Socket client = ServerTestClients.connect(server);
              ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
             // Write on another thread: the echo comes back while we still send, and would
             // fill the socket buffers (and stall both sides) if nobody read it meanwhile.
@@ -93,7 +91,7 @@ class EchoServerTest {
 
     @Test
     void holdsOneConnectionPerOpenClient() throws IOException {
-        try (Socket first = EchoClients.connect(server); Socket second = EchoClients.connect(server)) {
+        try (Socket first = ServerTestClients.connect(server); Socket second = ServerTestClients.connect(server)) {
             EchoClients.assertEchoes(first, "one");
             EchoClients.assertEchoes(second, "two");
             assertEquals(2, server.connectionCount());
@@ -102,10 +100,10 @@ class EchoServerTest {
 
     @Test
     void clientDisconnectClosesItsServerConnection() throws IOException {
-        try (Socket staying = EchoClients.connect(server)) {
+        try (Socket staying = ServerTestClients.connect(server)) {
             EchoClients.assertEchoes(staying, "before");
             for (int i = 0; i < 3; i++) {
-                try (Socket leaving = EchoClients.connect(server)) {
+                try (Socket leaving = ServerTestClients.connect(server)) {
                     EchoClients.assertEchoes(leaving, "bye " + i);
                 }
             }
@@ -118,10 +116,9 @@ class EchoServerTest {
     @Test
     void stopClosesConnectionsAndTheListeningPort() throws Exception {
         InetSocketAddress address = server.address();
-        try (Socket client = EchoClients.connect(server)) {
+        try (Socket client = ServerTestClients.connect(server)) {
             EchoClients.assertEchoes(client, "still here");
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
 
             assertEquals(-1, client.getInputStream().read(), "the server closed the client's connection");
             assertEquals(0, server.connectionCount());
@@ -137,8 +134,7 @@ class EchoServerTest {
                 pool.submit(server::stop);
             }
         }
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
     }
 
     @Test
@@ -162,12 +158,11 @@ class EchoServerTest {
     @Test
     void runsOnTheNamedBackend() throws Exception {
         EchoServer onNio = EchoServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "nio");
-        try (Socket client = EchoClients.connect(onNio)) {
+        try (Socket client = ServerTestClients.connect(onNio)) {
             assertEquals("nio", onNio.backend());
             EchoClients.assertEchoes(client, "via nio");
         } finally {
-            onNio.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, onNio::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(onNio);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.nbio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -43,8 +42,7 @@ class HttpAllocationTest {
             // One object per request is at least 16 bytes, one per batch of 16 at least 1 byte a request.
             assertTrue(perRequest < 0.5, "bytes allocated per request on the worker's thread: " + perRequest);
         } finally {
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.nbio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,13 +40,10 @@ class HttpCommandTest {
     @Test
     void servesWithTwoThreadsAndARootUntilItsServerIsStopped() throws Exception {
         Files.writeString(root.resolve("hello.txt"), "hello from a file");
-        HttpCommand http = nbio.getSubcommands().get("http").getCommand();
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(() -> nbio.execute("http",
+        BackgroundCommand<HttpServer> http = BackgroundCommand.start(nbio, err, "http",
                 "--port", "0", "--threads", "2", "--root", root.toString(), "--idle-timeout", "5s",
-                "--max-headers", "16", "--read-buffer", "4096", "--write-buffer", "8192"));
-
-        HttpServer server = http.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(server, "the http command did not start its server: " + err);
+                "--max-headers", "16", "--read-buffer", "4096", "--write-buffer", "8192");
+        HttpServer server = http.server();
         try (HttpTestClient client = HttpTestClient.connect(server)) {
             client.send(HttpTestClient.get("/plaintext") + HttpTestClient.get("/hello.txt"));
             assertEquals("Hello, World!", client.read().text());
@@ -60,7 +54,7 @@ class HttpCommandTest {
                 config.readBufferSize(), config.writeBufferSize(), config.idleTimeout()));
         server.stop();
 
-        assertEquals(0, exitCode.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, http.exitCode());
         String expected = "nbio http server listening on http://127.0.0.1:" + server.address().getPort()
                 + "/ (backend " + server.backend() + ", 2 threads)" + System.lineSeparator()
                 + "serving files from " + root.toAbsolutePath().normalize() + System.lineSeparator();

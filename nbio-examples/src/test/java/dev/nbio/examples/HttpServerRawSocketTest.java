@@ -4,7 +4,6 @@ import static dev.nbio.examples.HttpTestClient.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nbio.examples.HttpTestClient.Response;
@@ -49,8 +48,7 @@ class HttpServerRawSocketTest {
     @AfterEach
     void stopServers() {
         for (HttpServer running : servers) {
-            running.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, running::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(running);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.nbio.examples;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,8 +57,7 @@ class HttpServerTest {
     @AfterEach
     void stopServer() {
         client.close();
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
     }
 
     private URI uri(String path) {
@@ -175,8 +173,7 @@ class HttpServerTest {
             assertEquals(404, raw.read().status());
             assertEquals("Hello, World!", raw.read().text());
         } finally {
-            bare.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, bare::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(bare);
         }
     }
 
@@ -199,8 +196,7 @@ class HttpServerTest {
             // SO_REUSEPORT hashes each connection's addresses to a listener: all 40 on one of two has odds 2^-39.
             assertTrue(perWorker.get(0) > 0 && perWorker.get(1) > 0, "both workers accepted connections: " + perWorker);
         } finally {
-            two.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, two::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(two);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.nbio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,8 +10,6 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -66,18 +63,14 @@ class NbioCommandTest {
 
     @Test
     void echoServesUntilItsServerIsStopped() throws Exception {
-        EchoCommand echo = nbio.getSubcommands().get("echo").getCommand();
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(
-                () -> nbio.execute("echo", "--port", "0", "--host", "127.0.0.1"));
-
-        EchoServer server = echo.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(server, "the echo command did not start its server: " + err);
-        try (Socket client = EchoClients.connect(server)) {
+        BackgroundCommand<EchoServer> echo = BackgroundCommand.start(nbio, err, "echo", "--port", "0", "--host", "127.0.0.1");
+        EchoServer server = echo.server();
+        try (Socket client = ServerTestClients.connect(server)) {
             EchoClients.assertEchoes(client, "through the command");
         }
         server.stop();
 
-        assertEquals(0, exitCode.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, echo.exitCode());
         assertEquals("nbio echo server listening on " + server.address() + " (backend " + server.backend() + ")"
                 + System.lineSeparator(), out.toString());
     }

@@ -5,7 +5,6 @@ import static dev.nbio.examples.ServerTestClients.assertReads;
 import static dev.nbio.examples.ServerTestClients.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,8 +34,7 @@ class PingServerTest {
 
     @AfterEach
     void stopServer() {
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
     }
 
     @Test
@@ -241,8 +239,7 @@ class PingServerTest {
             write(client, "PING\r\n");
             assertReads(client, PONG);
             assertEquals(1, server.connectionCount());
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
             assertClosedByServer(client);
             assertEquals(0, server.connectionCount());
         }

@@ -55,8 +55,7 @@ class RedisBenchmarkTest {
                         "no requests per second for " + test + " in: " + report);
             }
         } finally {
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
         }
     }
 

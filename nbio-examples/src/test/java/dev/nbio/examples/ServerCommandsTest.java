@@ -5,7 +5,6 @@ import static dev.nbio.examples.ServerTestClients.readLine;
 import static dev.nbio.examples.ServerTestClients.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,8 +16,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,11 +54,8 @@ class ServerCommandsTest {
 
     @Test
     void udpEchoServesUntilItsServerIsStopped() throws Exception {
-        UdpEchoCommand command = nbio.getSubcommands().get("udp-echo").getCommand();
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(
-                () -> nbio.execute("udp-echo", "--port", "0", "--backend", "nio"));
-        UdpEchoServer server = command.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(server, "the command did not start its server: " + err);
+        BackgroundCommand<UdpEchoServer> command = BackgroundCommand.start(nbio, err, "udp-echo", "--port", "0", "--backend", "nio");
+        UdpEchoServer server = command.server();
 
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout((int) EchoClients.LIMIT.toMillis());
@@ -72,18 +66,15 @@ class ServerCommandsTest {
         }
         server.stop();
 
-        assertEquals(0, exitCode.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, command.exitCode());
         assertEquals(startLine("udp-echo", server), out.toString());
         assertEquals("nio", server.backend());
     }
 
     @Test
     void pingServesUntilItsServerIsStopped() throws Exception {
-        PingCommand command = nbio.getSubcommands().get("ping").getCommand();
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(
-                () -> nbio.execute("ping", "--port", "0", "--host", "127.0.0.1"));
-        PingServer server = command.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(server, "the command did not start its server: " + err);
+        BackgroundCommand<PingServer> command = BackgroundCommand.start(nbio, err, "ping", "--port", "0", "--host", "127.0.0.1");
+        PingServer server = command.server();
 
         try (Socket client = ServerTestClients.connect(server)) {
             write(client, "PING\r\n");
@@ -91,17 +82,14 @@ class ServerCommandsTest {
         }
         server.stop();
 
-        assertEquals(0, exitCode.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, command.exitCode());
         assertEquals(startLine("ping", server), out.toString());
     }
 
     @Test
     void workersServesUntilItsServerIsStopped() throws Exception {
-        WorkersCommand command = nbio.getSubcommands().get("workers").getCommand();
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(
-                () -> nbio.execute("workers", "--port", "0", "--workers", "3"));
-        WorkerPoolServer server = command.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(server, "the command did not start its server: " + err);
+        BackgroundCommand<WorkerPoolServer> command = BackgroundCommand.start(nbio, err, "workers", "--port", "0", "--workers", "3");
+        WorkerPoolServer server = command.server();
 
         try (Socket client = ServerTestClients.connect(server)) {
             write(client, "25\nPING\n");
@@ -110,7 +98,7 @@ class ServerCommandsTest {
         }
         server.stop();
 
-        assertEquals(0, exitCode.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, command.exitCode());
         assertEquals(startLine("workers", server), out.toString());
         assertTrue(server.workersTerminated(), "the command's worker pool ended");
     }

@@ -11,8 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Blocking TCP clients of the servers built on {@link LoopServer} (ping, workers), shared by
- * their tests. Text goes over the wire as ISO-8859-1, one byte per character, so any byte
+ * Blocking TCP clients of the servers built on {@link TcpServer} (echo, ping, workers), shared
+ * by their tests, and stopping a server within {@link EchoClients#LIMIT}. Text goes over the wire as ISO-8859-1, one byte per character, so any byte
  * can be written and read back as a string.
  */
 final class ServerTestClients {
@@ -25,6 +25,12 @@ final class ServerTestClients {
         socket.setSoTimeout((int) EchoClients.LIMIT.toMillis());
         socket.setTcpNoDelay(true);
         return socket;
+    }
+
+    /** Stops the server and waits for it, failing the test when it takes longer than {@link EchoClients#LIMIT}. */
+    static void stopAndAwait(RunningServer server) {
+        server.stop();
+        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
     }
 
     /** Writes text in one write call. */

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -146,16 +145,13 @@ class SinkServerTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine nbio = Nbio.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        SinkCommand command = nbio.getSubcommands().get("sink").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> nbio.execute("sink", "--port", "0"));
-
-        SinkServer sink = command.awaitStarted(EchoClients.LIMIT);
-        assertNotNull(sink, "the sink did not start: " + err);
+        BackgroundCommand<SinkServer> command = BackgroundCommand.start(nbio, err, "sink", "--port", "0");
+        SinkServer sink = command.server();
         send(sink, "hello sink".getBytes(StandardCharsets.UTF_8));
         EchoClients.awaitCondition(() -> out.toString().contains("connection 1 "), out::toString);
         sink.stop();
 
-        assertEquals(0, exit.get(EchoClients.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, command.exitCode());
         String[] lines = out.toString().split("\\R");
         assertEquals("nbio sink listening on " + sink.address() + " (backend " + sink.backend() + ")", lines[0]);
         assertTrue(lines[1].matches("connection 1 from /127\\.0\\.0\\.1:\\d+: 10 bytes \\(10 B\\) in .*, sha256 "

@@ -41,8 +41,7 @@ class UdpEchoServerTest {
 
     @AfterEach
     void stopServer() {
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
     }
 
     @Test
@@ -128,8 +127,7 @@ class UdpEchoServerTest {
     @Test
     void stopClosesTheSocketAndFreesThePort() throws Exception {
         InetSocketAddress address = server.address();
-        server.stop();
-        assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+        ServerTestClients.stopAndAwait(server);
         try (DatagramSocket rebound = new DatagramSocket(address)) {
             assertEquals(address.getPort(), rebound.getLocalPort(), "the port is free again");
         }
@@ -162,8 +160,7 @@ class UdpEchoServerTest {
             DatagramPacket reply = receive(client);
             assertArrayEquals(new byte[] {1, 2, 3}, Arrays.copyOf(reply.getData(), reply.getLength()));
         } finally {
-            onNio.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, onNio::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(onNio);
         }
     }
 

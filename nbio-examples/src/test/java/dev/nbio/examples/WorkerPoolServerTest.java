@@ -6,7 +6,6 @@ import static dev.nbio.examples.ServerTestClients.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -59,8 +58,7 @@ class WorkerPoolServerTest {
     void stopServer() {
         release.countDown();
         if (server != null) {
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
             assertTrue(server.workersTerminated(), "every worker thread ended");
         }
     }
@@ -205,8 +203,7 @@ class WorkerPoolServerTest {
             write(queued, "3\n");
             awaitRequestsAtWorkers(3);
 
-            server.stop();   // The work is never released: shutdownNow interrupts it.
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);   // The work is never released: shutdownNow interrupts it.
 
             for (Socket client : new Socket[] {first, second, queued}) {
                 assertEquals("ERR server shutting down", readLine(client));
@@ -224,8 +221,7 @@ class WorkerPoolServerTest {
         try (Socket client = ServerTestClients.connect(server)) {
             write(client, WorkerPoolServer.MAX_N + "\n");   // Many seconds of work when left alone.
             awaitRequestsAtWorkers(1);
-            server.stop();
-            assertTimeoutPreemptively(EchoClients.LIMIT, server::awaitStop, "the server did not stop");
+            ServerTestClients.stopAndAwait(server);
             assertEquals("ERR server shutting down", readLine(client));
             assertClosedByServer(client);
         }
