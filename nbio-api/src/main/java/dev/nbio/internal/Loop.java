@@ -235,6 +235,9 @@ public final class Loop extends Preparations implements LoopContext {
 
     @Override
     public void progress(OperationRecord op) {
+        if (op.cancelRequested || op.state != State.PENDING) {
+            return; // removed (or already finished): nobody is to be called back
+        }
         op.progressDue = true;
         enqueue(op);
     }

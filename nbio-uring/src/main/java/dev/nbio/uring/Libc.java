@@ -64,10 +64,7 @@ final class Libc {
     private static final MethodHandle EVENTFD = function("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = function("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle SENDFILE = function("sendfile",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LSEEK = function("lseek",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PIPE2 = function("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle OPENAT = variadic("openat", 3,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
@@ -268,20 +265,12 @@ final class Libc {
         }
     }
 
-    static long sendfile(int out, int in, MemorySegment offset, long count) {
-        MemorySegment capture = CAPTURE.get();
-        try {
-            return result((long) SENDFILE.invokeExact(capture, out, in, offset, count), capture);
-        } catch (Throwable t) {
-            throw fatal(t);
-        }
-    }
 
-    /** {@code lseek(fd, offset, whence)}; whence 2 (SEEK_END) with offset 0 gives a file's size. */
-    static long lseek(int fd, long offset, int whence) {
+    /** {@code pipe2(fds, flags)}: the read end in {@code fds[0]}, the write end in {@code fds[1]}. */
+    static int pipe2(MemorySegment fds, int flags) {
         MemorySegment capture = CAPTURE.get();
         try {
-            return result((long) LSEEK.invokeExact(capture, fd, offset, whence), capture);
+            return (int) result((int) PIPE2.invokeExact(capture, fds, flags), capture);
         } catch (Throwable t) {
             throw fatal(t);
         }

@@ -13,8 +13,11 @@ import java.util.Arrays;
  * at the offsets below, and, when its buffers are on the heap, a bounce block.
  */
 final class Slots {
-    /** Generations stay below bit 62 of user_data, which marks internal requests. */
-    static final int GENERATION_MASK = 0x3fff_ffff;
+    /**
+     * Generations take bits 32 to 59 of user_data; bits 60 to 63 mark internal requests and
+     * the parts of an operation that has more than one request in flight.
+     */
+    static final int GENERATION_MASK = 0x0fff_ffff;
     static final long SLOT_BYTES = 1024;
     private static final int SLOTS_PER_CHUNK = 256;
     /** Offsets in a slot's scratch memory. */

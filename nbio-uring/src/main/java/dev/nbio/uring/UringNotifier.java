@@ -57,7 +57,6 @@ final class UringNotifier implements Notifier {
     private static final boolean LINK_TIMEOUTS =
             Boolean.parseBoolean(System.getProperty("nbio.uring.linkTimeouts", "true"));
 
-    private static final long PROGRESS_CHUNK = 256 * 1024;
 
     final LoopContext context;
     final Arena arena = Arena.ofShared();
@@ -72,6 +71,7 @@ final class UringNotifier implements Notifier {
     private final DirectAddresses addresses = new DirectAddresses();
     private final ProvidedReceives receives = new ProvidedReceives(this);
     private final Accepts accepts = new Accepts(this);
+    private final Sendfiles sendfiles = new Sendfiles(this);
     /** Read by other threads in {@link #wakeUp}; set under {@link #wakeLock}. */
     private volatile boolean closed;
     private final Object wakeLock = new Object();
@@ -204,7 +204,7 @@ final class UringNotifier implements Notifier {
             }
             case READ, WRITE -> fileTransfer(op);
             case POLL -> poll(op, op.pollEvent == PollEvent.READABLE ? POLLIN : POLLOUT);
-            case SENDFILE -> startSendfile(op);
+            case SENDFILE -> sendfiles.start(op);
             case CLOSE -> close(op);
             case OPEN -> open(op);
             case STAT -> stat(op);
@@ -423,79 +423,6 @@ final class UringNotifier implements Notifier {
         linkDeadline(op, sqe);
     }
 
-    private void startSendfile(OperationRecord op) {
-        UringHandle file = (UringHandle) op.file.handle();
-        if (!file.isOpen()) {
-            fail(op, Failure.CLOSED);
-            return;
-        }
-        if (op.length >= 0) {
-            op.total = op.length;
-        } else {
-            long size = Libc.lseek(file.fd, 0, 2);
-            if (size < 0) {
-                UringErrors.fail(op, (int) -size, "lseek");
-                finishSlot(op);
-                return;
-            }
-            op.total = Math.max(0, size - op.offset);
-        }
-        sendfileStep(op);
-    }
-
-    /**
-     * Sends with {@code sendfile(2)} until the socket would block, the transfer ends, or (with
-     * progress updates) one chunk went; then waits for writability with a poll SQE.
-     */
-    private void sendfileStep(OperationRecord op) {
-        if (op.cancelRequested || op.timedOut) {
-            finishSlot(op);
-            return;
-        }
-        if (LINK_TIMEOUTS && op.timeoutNanos >= 0 && remaining(op) == 0) {
-            fail(op, Failure.TIMEOUT);
-            return;
-        }
-        if (op.progressDue) {
-            poll(op, POLLOUT);
-            return;
-        }
-        int slot = Slots.slotOf(op);
-        UringHandle socket = handleOf(op);
-        UringHandle file = (UringHandle) op.file.handle();
-        MemorySegment s = slots.scratchOf(slot);
-        long offsetField = Slots.base(slot) + FILE_OFFSET;
-        MemorySegment offset = s.asSlice(offsetField, 8);
-        while (op.transferred < op.total) {
-            long left = op.total - op.transferred;
-            s.set(JAVA_LONG, offsetField, op.offset + op.transferred);
-            long sent = Libc.sendfile(socket.fd, file.fd, offset, op.progressUpdates ? Math.min(left, PROGRESS_CHUNK) : left);
-            if (sent == -UringErrors.EAGAIN) {
-                poll(op, POLLOUT);
-                return;
-            }
-            if (sent < 0) {
-                UringErrors.fail(op, (int) -sent, "sendfile");
-                finishSlot(op);
-                return;
-            }
-            if (sent == 0) {
-                op.fail(Failure.EOF, 0, null);
-                finishSlot(op);
-                return;
-            }
-            if (Transfers.advance(op, sent)) {
-                break;
-            }
-            if (op.progressUpdates) {
-                context.progress(op);
-                poll(op, POLLOUT);
-                return;
-            }
-        }
-        finishSlot(op);
-    }
-
     private void close(OperationRecord op) {
         UringHandle handle = handleOf(op);
         handle.markClosed();
@@ -672,7 +599,7 @@ final class UringNotifier implements Notifier {
             }
             case READ, WRITE -> fileTransferred(op, slot, result);
             case POLL, CLOSE -> simple(op, result);
-            case SENDFILE -> writable(op, result);
+            case SENDFILE -> sendfiles.completed(op, userData, result);
             case OPEN -> opened(op, result);
             case STAT -> statted(op, slot, result);
             default -> throw new IllegalStateException("unexpected completion for " + op.kind);
@@ -683,7 +610,7 @@ final class UringNotifier implements Notifier {
      * Names why the kernel cancelled an operation: its socket was closed, its linked timeout
      * fired, or it was removed (the core then drops it whatever the failure says).
      */
-    private static void cancelled(OperationRecord op) {
+    static void cancelled(OperationRecord op) {
         boolean closedUnder = op.handle != null && !op.handle.handle().isOpen();
         Failure failure = closedUnder ? Failure.CLOSED
                 : LINK_TIMEOUTS && op.timeoutNanos >= 0 && !op.cancelRequested ? Failure.TIMEOUT
@@ -712,6 +639,16 @@ final class UringNotifier implements Notifier {
         slots.release(Slots.slotOf(op));
         op.backendData = null;
         report(op);
+    }
+
+    /** Records a failed call of a sendfile's (whose handle checks are its own). */
+    void failedCall(OperationRecord op, int errno, String call) {
+        UringErrors.fail(op, errno, call);
+    }
+
+    /** The address of an empty C string, for statx on a descriptor. */
+    long emptyPathAddress() {
+        return emptyPath.address();
     }
 
     void failed(OperationRecord op, int result, String call) {
@@ -805,19 +742,6 @@ final class UringNotifier implements Notifier {
             return;
         }
         finishSlot(op);
-    }
-
-    private void writable(OperationRecord op, int result) {
-        if (result < 0) {
-            if (result == -UringErrors.ECANCELED) {
-                cancelled(op);
-                finishSlot(op);
-            } else {
-                failed(op, result, "poll");
-            }
-            return;
-        }
-        sendfileStep(op);
     }
 
     private void opened(OperationRecord op, int result) {
