@@ -25,7 +25,9 @@ public final class ProvidedBuffers {
     private static int positive(String property, int fallback) {
         int value = Integer.getInteger(property, fallback);
         if (value <= 0) {
-            throw new IllegalArgumentException(property + " must be positive, got " + value);
+            org.slf4j.LoggerFactory.getLogger(ProvidedBuffers.class).warn(
+                    "{} must be positive, got {}; using {}", property, value, fallback);
+            return fallback;
         }
         return value;
     }

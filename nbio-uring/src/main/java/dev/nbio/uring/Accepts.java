@@ -81,6 +81,15 @@ final class Accepts {
             return;
         }
         boolean more = (flags & IORING_CQE_F_MORE) != 0;
+        if (!more && !listener.isOpen()) {
+            listener.multishotArmed = false;
+            if (result >= 0) {
+                Libc.close(result);
+            }
+            failAcceptWaiters(listener, result >= 0 ? -UringErrors.EBADF : result);
+            notifier.unregister(listener);
+            return;
+        }
         if (!more) {
             listener.multishotArmed = false;
         }

@@ -147,6 +147,9 @@ final class IoUringAbi {
     /** CQE flag: a provided buffer was used; its id is in the upper 16 bits of the flags. */
     static final int IORING_CQE_F_BUFFER = 1;
 
+    /** In timeout_flags: the timespec is an absolute time (on CLOCK_MONOTONIC). */
+    static final int IORING_TIMEOUT_ABS = 1;
+
     static final int IORING_ASYNC_CANCEL_ALL = 1;
     static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
 

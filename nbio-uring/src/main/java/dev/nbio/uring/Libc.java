@@ -64,6 +64,8 @@ final class Libc {
     private static final MethodHandle EVENTFD = function("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = function("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOCK_GETTIME = function("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle PIPE2 = function("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle OPENAT = variadic("openat", 3,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -265,6 +267,16 @@ final class Libc {
         }
     }
 
+
+    /** {@code clock_gettime(clock, timespec)}. */
+    static int clockGettime(int clock, MemorySegment timespec) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((int) CLOCK_GETTIME.invokeExact(capture, clock, timespec), capture);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
 
     /** {@code pipe2(fds, flags)}: the read end in {@code fds[0]}, the write end in {@code fds[1]}. */
     static int pipe2(MemorySegment fds, int flags) {

@@ -190,6 +190,7 @@ final class ProvidedReceives {
                 bufferRing.giveBack(id);
             }
             releaseHeld(handle);
+            notifier.unregister(handle);
             return;
         }
         OperationRecord head = waitingHead(handle);
@@ -243,13 +244,13 @@ final class ProvidedReceives {
 
     /** Puts back the ring buffers a closed stream still held. */
     void releaseHeld(UringHandle handle) {
-        if (bufferRing == null) {
-            return;
+        if (bufferRing != null) {
+            while (handle.heldCount() > 0) {
+                bufferRing.giveBack(handle.heldId());
+                handle.dropHeld();
+            }
         }
-        while (handle.heldCount() > 0) {
-            bufferRing.giveBack(handle.heldId());
-            handle.dropHeld();
-        }
+        notifier.unregister(handle);
     }
 
     /**

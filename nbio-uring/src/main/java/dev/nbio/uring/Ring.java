@@ -220,11 +220,34 @@ final class Ring implements AutoCloseable {
     /** Submits without waiting; used when the SQ is full. */
     private void submitPending() {
         INT.setRelease(sqRing, sqTail, localTail);
-        int toSubmit = pending();
-        long result = Libc.ioUringEnter(fd, toSubmit, 0, 0, MemorySegment.NULL, 0);
-        if (result < 0 && result != -4 && result != -11 && result != -16) {
-            throw new IllegalStateException("io_uring_enter failed: " + Libc.strerror((int) -result));
+        int room = sqEntries - pending();
+        while (room < 2) {
+            long result = Libc.ioUringEnter(fd, pending(), 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
+            if (result < 0 && result != -4 && result != -11 && result != -16) {
+                throw new IllegalStateException("io_uring_enter failed: " + Libc.strerror((int) -result));
+            }
+            if (sqEntries - pending() < 2) {
+                // The kernel took nothing (EBUSY: its completion queue is backed up): reap, so
+                // it can go on, before any SQE is overwritten.
+                reap(overflowSink);
+            }
+            room = sqEntries - pending();
         }
+    }
+
+    /** Where completions reaped while making room for submissions go. */
+    private Completions overflowSink = (userData, result, flags) -> {
+        throw new IllegalStateException("completion reaped before the ring has a handler");
+    };
+
+    /**
+     * Sets where completions go when the ring has to reap them itself (making room in a full
+     * submission queue); the notifier's own handler.
+     *
+     * @param sink the handler
+     */
+    void completionsTo(Completions sink) {
+        this.overflowSink = sink;
     }
 
     /**

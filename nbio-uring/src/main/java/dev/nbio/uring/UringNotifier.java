@@ -78,6 +78,8 @@ final class UringNotifier implements Notifier {
     /** Sockets with a multishot accept or receive, by index; a socket keeps its index for life. */
     private UringHandle[] multishots = new UringHandle[8];
     private int multishotCount;
+    private int[] freeIndices = new int[8];
+    private int freeIndexCount;
 
     UringNotifier(LoopContext context, Ring ring) throws IOException {
         this.context = context;
@@ -92,6 +94,7 @@ final class UringNotifier implements Notifier {
         wakeWrite = Arena.ofAuto().allocate(8);
         wakeWrite.set(JAVA_LONG, 0, 1L);
         emptyPath = arena.allocate(8);
+        ring.completionsTo(onCompletion);
         armWake();
     }
 
@@ -136,6 +139,20 @@ final class UringNotifier implements Notifier {
         return Math.max(0, op.deadlineNanos - System.nanoTime());
     }
 
+    /**
+     * Writes an operation's deadline as an absolute time on CLOCK_MONOTONIC, the clock of
+     * {@link System#nanoTime()} on Linux (checked at start-up, {@link MonotonicClock}), so the
+     * kernel counts from the moment the operation was prepared, not from the next submission.
+     */
+    private void writeDeadline(OperationRecord op, int slot, long field, long sqe) {
+        if (MonotonicClock.MATCHES_NANO_TIME) {
+            writeTimespec(slot, field, op.deadlineNanos);
+            ring.opFlags(sqe, IORING_TIMEOUT_ABS);
+        } else {
+            writeTimespec(slot, field, remaining(op));
+        }
+    }
+
     private void writeTimespec(int slot, long field, long nanos) {
         MemorySegment s = slots.scratchOf(slot);
         s.set(JAVA_LONG, Slots.base(slot) + field, nanos / 1_000_000_000L);
@@ -151,10 +168,10 @@ final class UringNotifier implements Notifier {
             return;
         }
         int slot = Slots.slotOf(op);
-        writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
         ring.sqeFlags(sqe, IOSQE_IO_LINK);
         long timer = ring.linkedSqe();
         ring.prepare(timer, IORING_OP_LINK_TIMEOUT, -1, slots.address(slot, TIMESPEC_FIELD), 1, 0, IGNORED);
+        writeDeadline(op, slot, TIMESPEC_FIELD, timer);
     }
 
     /** An operation waiting its turn on a socket has no SQE to link to: it gets a timer of its own. */
@@ -162,18 +179,18 @@ final class UringNotifier implements Notifier {
         if (!LINK_TIMEOUTS || op.timeoutNanos < 0) {
             return;
         }
-        writeTimespec(slot, WAIT_TIMESPEC, remaining(op));
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_TIMEOUT, -1, slots.address(slot, WAIT_TIMESPEC), 1, 0,
                 WAIT_TIMER | op.backendLong);
+        writeDeadline(op, slot, WAIT_TIMESPEC, sqe);
     }
 
     /** A TIMEOUT operation: a kernel timer. */
     private void timer(OperationRecord op) {
         int slot = Slots.slotOf(op);
-        writeTimespec(slot, TIMESPEC_FIELD, remaining(op));
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_TIMEOUT, -1, slots.address(slot, TIMESPEC_FIELD), 1, 0, op.backendLong);
+        writeDeadline(op, slot, TIMESPEC_FIELD, sqe);
     }
 
     /** Receives and sends on a socket keep their order: one of each direction is in the kernel at a time. */
@@ -239,11 +256,31 @@ final class UringNotifier implements Notifier {
     /** Gives a socket its index in {@link #multishots}, once. */
     void register(UringHandle handle) {
         if (handle.multishotIndex < 0) {
-            if (multishotCount == multishots.length) {
-                multishots = Arrays.copyOf(multishots, multishotCount * 2);
+            int index;
+            if (freeIndexCount > 0) {
+                index = freeIndices[--freeIndexCount];
+            } else {
+                if (multishotCount == multishots.length) {
+                    multishots = Arrays.copyOf(multishots, multishotCount * 2);
+                    freeIndices = Arrays.copyOf(freeIndices, multishots.length);
+                }
+                index = multishotCount++;
             }
-            handle.multishotIndex = multishotCount;
-            multishots[multishotCount++] = handle;
+            handle.multishotIndex = index;
+            multishots[index] = handle;
+        }
+    }
+
+    /**
+     * Gives back a closed socket's index once none of its multishot requests is in the kernel,
+     * so the table does not grow with every connection a server ever had.
+     */
+    void unregister(UringHandle handle) {
+        int index = handle.multishotIndex;
+        if (index >= 0 && !handle.isOpen() && !handle.multishotArmed && !handle.recvArmed) {
+            multishots[index] = null;
+            freeIndices[freeIndexCount++] = index;
+            handle.multishotIndex = -1;
         }
     }
 
@@ -428,6 +465,7 @@ final class UringNotifier implements Notifier {
         handle.markClosed();
         handle.closeAccepted();
         receives.releaseHeld(handle);
+        unregister(handle);
         // What waits behind a running receive or send never reached the kernel: it ends here.
         for (boolean read : new boolean[] {true, false}) {
             OperationRecord waiting;

@@ -61,6 +61,8 @@ public final class UringNotifierProvider implements NotifierProvider {
         }
         java.util.List<String> lines = new java.util.ArrayList<>(found.describe());
         lines.add("linked timeouts: " + (UringNotifier.linkTimeouts() ? "on" : "off (-Dnbio.uring.linkTimeouts=false)"));
+        lines.add("deadlines: " + (MonotonicClock.MATCHES_NANO_TIME ? "absolute times on CLOCK_MONOTONIC"
+                : "relative times (System.nanoTime is not CLOCK_MONOTONIC here)"));
         lines.add("ring size: " + ENTRIES + " submission entries (-Dnbio.uring.entries)");
         lines.add("multishot accept: " + onOff("nbio.uring.multishotAccept"));
         lines.add("multishot receive for recvProvided: " + onOff("nbio.uring.multishotRecv"));
@@ -111,7 +113,15 @@ public final class UringNotifierProvider implements NotifierProvider {
             return Availability.unavailable("the JVM refuses native access to the nbio-uring module; run java with "
                     + "--enable-native-access=ALL-UNNAMED (class path) or --enable-native-access=dev.nbio.uring: "
                     + e.getMessage());
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IllegalCallerException) {
+                return Availability.unavailable("the JVM refuses native access to the nbio-uring module; run java with "
+                        + "--enable-native-access=ALL-UNNAMED (class path) or --enable-native-access=dev.nbio.uring: "
+                        + cause.getMessage());
+            }
+            return Availability.unavailable("the C library could not be bound: " + cause);
+        } catch (LinkageError | RuntimeException e) {
             return Availability.unavailable("the C library could not be bound: " + e);
         }
     }
