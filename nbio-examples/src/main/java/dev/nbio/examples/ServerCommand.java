@@ -91,12 +91,17 @@ public abstract class ServerCommand<S extends RunningServer> implements Callable
             server = running;
         } catch (IOException | BackendUnavailableException e) {
             spec.commandLine().getErr().println("nbio " + command + ": " + e.getMessage());
-            return 1;
-        } finally {
             started.countDown();
+            return 1;
+        } catch (RuntimeException e) {
+            started.countDown();
+            throw e;
         }
+        // The start line comes first: whoever waits for the start may connect at once, and
+        // the server prints a line per connection.
         spec.commandLine().getOut().println(startLine(running));
         spec.commandLine().getOut().flush();
+        started.countDown();
 
         Thread stopOnShutdown = new Thread(() -> stopAndWait(running), "nbio-" + command + "-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnShutdown);

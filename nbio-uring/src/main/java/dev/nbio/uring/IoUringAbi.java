@@ -127,11 +127,8 @@ final class IoUringAbi {
     static final byte IORING_OP_SEND = 26;
     static final byte IORING_OP_RECV = 27;
     static final byte IORING_OP_SPLICE = 30;
-    static final byte IORING_OP_SHUTDOWN = 34;
     /** The SQE's splice_fd_in (s32). */
     static final long SQE_SPLICE_FD_IN = 44;
-    /** Highest opcode this backend uses; the probe must know all of them. */
-    static final byte LAST_OPCODE_USED = IORING_OP_SHUTDOWN;
 
     static final byte IOSQE_IO_LINK = 1 << 2;
     static final byte IOSQE_BUFFER_SELECT = 1 << 5;

@@ -66,6 +66,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOCK_GETTIME = function("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FCNTL = variadic("fcntl", 2,
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIPE2 = function("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle OPENAT = variadic("openat", 3,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -273,6 +275,16 @@ final class Libc {
         MemorySegment capture = CAPTURE.get();
         try {
             return (int) result((int) CLOCK_GETTIME.invokeExact(capture, clock, timespec), capture);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
+
+    /** {@code fcntl(fd, command, argument)} with an int argument. */
+    static int fcntl(int fd, int command, int argument) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((int) FCNTL.invokeExact(capture, fd, command, argument), capture);
         } catch (Throwable t) {
             throw fatal(t);
         }

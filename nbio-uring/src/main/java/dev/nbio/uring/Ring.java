@@ -148,7 +148,7 @@ final class Ring implements AutoCloseable {
         // One entry always stays free for a linked timeout, which must follow its operation
         // in the same submission.
         if (localTail - (int) INT.getAcquire(sqRing, sqHead) >= sqEntries - 1) {
-            submitPending();
+            submitPending(2);
         }
         return claim();
     }
@@ -161,7 +161,7 @@ final class Ring implements AutoCloseable {
      */
     void reserve(int count) {
         if (localTail - (int) INT.getAcquire(sqRing, sqHead) > sqEntries - count) {
-            submitPending();
+            submitPending(count);
         }
     }
 
@@ -217,16 +217,16 @@ final class Ring implements AutoCloseable {
         return localTail - (int) INT.getAcquire(sqRing, sqHead);
     }
 
-    /** Submits without waiting; used when the SQ is full. */
-    private void submitPending() {
+    /** Submits until at least {@code needed} entries are free. */
+    private void submitPending(int needed) {
         INT.setRelease(sqRing, sqTail, localTail);
         int room = sqEntries - pending();
-        while (room < 2) {
+        while (room < needed) {
             long result = Libc.ioUringEnter(fd, pending(), 0, IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
             if (result < 0 && result != -4 && result != -11 && result != -16) {
                 throw new IllegalStateException("io_uring_enter failed: " + Libc.strerror((int) -result));
             }
-            if (sqEntries - pending() < 2) {
+            if (sqEntries - pending() < needed) {
                 // The kernel took nothing (EBUSY: its completion queue is backed up): reap, so
                 // it can go on, before any SQE is overwritten.
                 reap(overflowSink);

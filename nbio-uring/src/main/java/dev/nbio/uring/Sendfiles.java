@@ -12,37 +12,36 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Sendfile on io_uring: the file's bytes go through a pipe of the operation's own, by two
- * linked splices per round (file to pipe, pipe to socket), so neither the disk read nor the
- * socket write ever blocks the loop's thread and no byte passes through user memory. A whole
- * file's length comes from an asynchronous statx first. A round that moved fewer bytes out
- * than in leaves them in the pipe; the next round sends those first. The deadline is a linked
- * timeout on each round's socket splice.
+ * Sendfile on io_uring: the file's bytes go through a pipe of the operation's own, by splices
+ * (file to pipe, then pipe to socket), so neither the disk read nor the socket write blocks
+ * the loop's thread and no byte passes through user memory. One request is in the kernel at a
+ * time, each issued only after checking that the socket and the file are still open: a
+ * descriptor closed (and its number reused) in between is never written to. Bytes left in the
+ * pipe go out before more are read; a socket with no room gets a poll; a whole file's length
+ * comes from an asynchronous statx first. Each request carries the deadline as a linked timeout.
  */
 final class Sendfiles {
-    /** One round moves at most a pipe's default capacity. */
-    private static final int ROUND_BYTES = 64 * 1024;
+    /** The pipe is enlarged to this (F_SETPIPE_SZ) so a round moves more; 64 KiB where refused. */
+    private static final int PIPE_BYTES = 1024 * 1024;
+    private static final int DEFAULT_PIPE_BYTES = 64 * 1024;
+    private static final int F_SETPIPE_SZ = 1031;
     private static final int SPLICE_F_MOVE = 1;
-    /** user_data bit of a round's first splice (file to pipe); the second carries the operation's own. */
+    /** user_data bit of a splice from the file into the pipe. */
     static final long SPLICE_IN = 1L << 61;
-    /** user_data bit of the poll that waits for room in the socket when a splice found none. */
+    /** user_data bit of the poll that waits for room in the socket. */
     static final long SOCKET_POLL = 1L << 60;
-    /** {@code struct statx}: the size and mode, for a whole-file sendfile. */
-    private static final int STATX_WANTED = STATX_TYPE | STATX_SIZE;
 
     /** Where one sendfile is. */
     private static final class State {
         int pipeRead = -1;
         int pipeWrite = -1;
+        int pipeBytes = DEFAULT_PIPE_BYTES;
         boolean sizing;
-        int pending;
         long inPipe;
         long sinceProgress;
-        long roundIn;
         boolean fileEnded;
-        boolean socketFull;
-        int errno;
-        String failedCall;
+        /** The user_data of the one request in the kernel, for cancelling it. */
+        long inFlight;
     }
 
     private final UringNotifier notifier;
@@ -68,62 +67,61 @@ final class Sendfiles {
                 finish(op);
                 return;
             }
-            state.pipeRead = fds.get(JAVA_INT, 0);
+            state.pipeRead = fds.getAtIndex(JAVA_INT, 0);
             state.pipeWrite = fds.getAtIndex(JAVA_INT, 1);
         }
+        int size = Libc.fcntl(state.pipeWrite, F_SETPIPE_SZ, PIPE_BYTES);
+        state.pipeBytes = size > 0 ? size : DEFAULT_PIPE_BYTES;
         if (op.length >= 0) {
             op.total = op.length;
-            round(op, state);
+            next(op, state);
             return;
         }
         // The whole file from the offset: its size first.
         state.sizing = true;
-        int slot = slotOf(op);
+        state.inFlight = op.backendLong;
         long sqe = notifier.ring.nextSqe();
-        notifier.ring.prepare(sqe, IORING_OP_STATX, file.fd, notifier.emptyPathAddress(), STATX_WANTED,
-                notifier.slots.address(slot, STATX), op.backendLong);
+        notifier.ring.prepare(sqe, IORING_OP_STATX, file.fd, notifier.emptyPathAddress(), STATX_TYPE | STATX_SIZE,
+                notifier.slots.address(slotOf(op), STATX), op.backendLong);
         notifier.ring.opFlags(sqe, AT_EMPTY_PATH);
     }
 
-    /** Starts the next round, or ends the transfer. */
-    private void round(OperationRecord op, State state) {
-        if (op.cancelRequested || op.timedOut) {
-            finish(op);
-            return;
-        }
-        long left = op.total - op.transferred;
-        if (left <= 0 && state.inPipe == 0) {
-            finish(op);
-            return;
-        }
-        if (state.fileEnded && state.inPipe == 0) {
-            op.fail(Failure.EOF, 0, null);
+    /** Issues the one next request, or ends the transfer. */
+    private void next(OperationRecord op, State state) {
+        if (op.cancelRequested || op.timedOut || op.failure != null) {
             finish(op);
             return;
         }
         UringHandle socket = UringNotifier.handleOf(op);
-        Ring ring = notifier.ring;
-        state.roundIn = 0;
-        if (state.inPipe > 0) {
-            // What the last round's socket splice left in the pipe goes first.
-            ring.reserve(2);
-            long out = ring.linkedSqe();
-            splice(ring, out, state.pipeRead, -1L, socket.fd, (int) state.inPipe, op.backendLong);
-            state.pending = 1;
-            notifier.linkDeadline(op, out);
+        UringHandle file = (UringHandle) op.file.handle();
+        if (!socket.isOpen() || !file.isOpen()) {
+            op.fail(Failure.CLOSED, 0, null);
+            finish(op);
             return;
         }
-        int bytes = (int) Math.min(left - state.inPipe, ROUND_BYTES);
-        UringHandle file = (UringHandle) op.file.handle();
-        ring.reserve(3);
-        long in = ring.linkedSqe();
-        splice(ring, in, file.fd, op.offset + op.transferred, state.pipeWrite, bytes, op.backendLong | SPLICE_IN);
-        ring.sqeFlags(in, IOSQE_IO_LINK);
-        long out = ring.linkedSqe();
-        splice(ring, out, state.pipeRead, -1L, socket.fd, bytes, op.backendLong);
-        state.roundIn = bytes;
-        state.pending = 2;
-        notifier.linkDeadline(op, out);
+        Ring ring = notifier.ring;
+        if (state.inPipe > 0) {
+            long sqe = ring.nextSqe();
+            splice(ring, sqe, state.pipeRead, -1L, socket.fd, (int) state.inPipe, op.backendLong);
+            state.inFlight = op.backendLong;
+            notifier.linkDeadline(op, sqe);
+            return;
+        }
+        long left = op.total - op.transferred;
+        if (left <= 0) {
+            finish(op);
+            return;
+        }
+        if (state.fileEnded) {
+            op.fail(Failure.EOF, 0, null);
+            finish(op);
+            return;
+        }
+        long sqe = ring.nextSqe();
+        splice(ring, sqe, file.fd, op.offset + op.transferred, state.pipeWrite, (int) Math.min(left, state.pipeBytes),
+                op.backendLong | SPLICE_IN);
+        state.inFlight = op.backendLong | SPLICE_IN;
+        notifier.linkDeadline(op, sqe);
     }
 
     private static void splice(Ring ring, long sqe, int in, long inOffset, int out, int length, long userData) {
@@ -132,7 +130,7 @@ final class Sendfiles {
         ring.sqes().set(JAVA_INT, sqe + SQE_SPLICE_FD_IN, in);
     }
 
-    /** A completion for a sendfile: the statx, or one of a round's splices. */
+    /** A completion for a sendfile: the statx, a splice or the poll. */
     void completed(OperationRecord op, long userData, int result) {
         State state = (State) op.backendData;
         if (state.sizing) {
@@ -140,91 +138,60 @@ final class Sendfiles {
             sized(op, state, result);
             return;
         }
-        if ((userData & SOCKET_POLL) != 0) {
-            // Room in the socket again (or the poll failed, which the next splice reports).
-            if (result == -UringErrors.ECANCELED) {
-                record(state, result, "poll");
+        if (result == -UringErrors.ECANCELED) {
+            UringNotifier.cancelled(op); // closed, timed out or removed
+        } else if ((userData & SOCKET_POLL) != 0) {
+            if (result < 0) {
+                notifier.failedCall(op, -result, "poll");
             }
-            state.pending--;
-            settle(op, state);
-            return;
-        }
-        boolean fileSide = (userData & SPLICE_IN) != 0;
-        if (fileSide) {
+        } else if ((userData & SPLICE_IN) != 0) {
             if (result > 0) {
                 state.inPipe += result;
             } else if (result == 0) {
                 state.fileEnded = true;
             } else {
-                record(state, result, "splice from the file");
+                notifier.failedCall(op, -result, "splice from the file");
             }
         } else if (result > 0) {
             state.inPipe -= result;
             state.sinceProgress += result;
             Transfers.advance(op, result);
+            // An update after every splice that sent bytes; while one waits for its callback
+            // the core merges the next into it, so there is at most one per tick.
+            if (op.progressUpdates && op.transferred < op.total && !op.cancelRequested) {
+                state.sinceProgress = 0;
+                notifier.context.progress(op);
+            }
         } else if (result == -UringErrors.EAGAIN) {
-            state.socketFull = true; // a non-blocking socket with no room: wait for it, the bytes stay in the pipe
-        } else if (result == -UringErrors.ECANCELED) {
-            // Cancelled after a short file splice (a broken link, nothing lost), or by the
-            // deadline, a removal or a close: the last three end the transfer.
-            boolean brokenLink = state.roundIn > 0 && state.inPipe < state.roundIn && !op.cancelRequested
-                    && UringNotifier.handleOf(op).isOpen() && !deadlinePassed(op);
-            if (!brokenLink) {
-                record(state, result, "splice to the socket");
-            }
+            waitForRoom(op, state);
+            return;
         } else if (result < 0) {
-            record(state, result, "splice to the socket");
+            notifier.failedCall(op, -result, "splice to the socket");
         }
-        state.pending--;
-        settle(op, state);
+        next(op, state);
     }
 
-    /** When a round's requests are all back: fail, report progress, wait for room, or go on. */
-    private void settle(OperationRecord op, State state) {
-        if (state.pending > 0) {
+    /** The socket has no room: poll for it, the bytes stay in the pipe. */
+    private void waitForRoom(OperationRecord op, State state) {
+        UringHandle socket = UringNotifier.handleOf(op);
+        if (!socket.isOpen() || op.cancelRequested || op.timedOut) {
+            next(op, state);
             return;
         }
-        if (state.errno != 0) {
-            if (state.errno == UringErrors.ECANCELED) {
-                UringNotifier.cancelled(op);
-            } else {
-                notifier.failedCall(op, state.errno, state.failedCall);
-            }
-            finish(op);
-            return;
-        }
-        // An update after every round that moved bytes; while one waits for its callback the
-        // core merges the next into it, so there is at most one per tick.
-        if (op.progressUpdates && state.sinceProgress > 0 && op.transferred < op.total && !op.cancelRequested) {
-            state.sinceProgress = 0;
-            notifier.context.progress(op);
-        }
-        if (state.socketFull && !op.cancelRequested && !op.timedOut) {
-            state.socketFull = false;
-            Ring ring = notifier.ring;
-            ring.reserve(2);
-            long poll = ring.linkedSqe();
-            ring.prepare(poll, IORING_OP_POLL_ADD, UringNotifier.handleOf(op).fd, 0, 0, 0, op.backendLong | SOCKET_POLL);
-            ring.opFlags(poll, POLLOUT);
-            state.pending = 1;
-            notifier.linkDeadline(op, poll);
-            return;
-        }
-        round(op, state);
-    }
-
-    private static boolean deadlinePassed(OperationRecord op) {
-        return op.timeoutNanos >= 0 && System.nanoTime() - op.deadlineNanos >= 0;
-    }
-
-    private static void record(State state, int result, String call) {
-        if (state.errno == 0) {
-            state.errno = -result;
-            state.failedCall = call;
-        }
+        Ring ring = notifier.ring;
+        long sqe = ring.nextSqe();
+        ring.prepare(sqe, IORING_OP_POLL_ADD, socket.fd, 0, 0, 0, op.backendLong | SOCKET_POLL);
+        ring.opFlags(sqe, POLLOUT);
+        state.inFlight = op.backendLong | SOCKET_POLL;
+        notifier.linkDeadline(op, sqe);
     }
 
     private void sized(OperationRecord op, State state, int result) {
+        if (result == -UringErrors.ECANCELED) {
+            UringNotifier.cancelled(op);
+            finish(op);
+            return;
+        }
         if (result < 0) {
             notifier.failedCall(op, -result, "statx");
             finish(op);
@@ -233,7 +200,18 @@ final class Sendfiles {
         MemorySegment scratch = notifier.slots.scratchOf(slotOf(op));
         long size = scratch.get(JAVA_LONG, base(slotOf(op)) + STATX + STATX_SIZE_OFFSET);
         op.total = Math.max(0, size - op.offset);
-        round(op, state);
+        next(op, state);
+    }
+
+    /**
+     * Asks the kernel to cancel a sendfile's request in flight; its completion then ends the
+     * sendfile.
+     */
+    void cancel(OperationRecord op) {
+        State state = (State) op.backendData;
+        long userData = state != null ? state.inFlight : op.backendLong;
+        long sqe = notifier.ring.nextSqe();
+        notifier.ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, userData, 0, 0, UringNotifier.IGNORED);
     }
 
     /** Closes the operation's pipe and reports it. */

@@ -27,7 +27,6 @@ final class Slots {
     static final long IOVECS = 192;
     static final int MAX_IOVECS = 16;
     static final long STATX = 448;
-    static final long FILE_OFFSET = 704;
     static final long TIMESPEC_FIELD = 712;
     static final long WAIT_TIMESPEC = 728;
     /** Heap buffers go through native blocks this big. */

@@ -567,6 +567,10 @@ final class UringNotifier implements Notifier {
         }
         // The kernel answers with the operation's own CQE (ECANCELED, or its result if it
         // finished first); completed() then reports it and the core settles it.
+        if (op.kind == OperationKind.SENDFILE) {
+            sendfiles.cancel(op); // its request in flight may be a splice or a poll of its own
+            return false;
+        }
         long sqe = ring.nextSqe();
         ring.prepare(sqe, IORING_OP_ASYNC_CANCEL, -1, op.backendLong, 0, 0, IGNORED);
         return false;

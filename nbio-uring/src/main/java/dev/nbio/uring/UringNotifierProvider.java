@@ -97,7 +97,7 @@ public final class UringNotifierProvider implements NotifierProvider {
             }
             if (!found.missing().isEmpty()) {
                 return Availability.unavailable("this kernel's io_uring lacks operations nbio needs: "
-                        + String.join(", ", found.missing()) + " (Linux 5.11 or newer has them all)");
+                        + String.join(", ", found.missing()) + " (Linux 5.19 or newer has them all)");
             }
             if ((found.features() & IoUringAbi.IORING_FEAT_EXT_ARG) == 0) {
                 return Availability.unavailable("this kernel's io_uring_enter has no timeout argument "

@@ -140,8 +140,8 @@ class IoUringAbiTest {
         assertEquals(23, IORING_OP_WRITE);
         assertEquals(26, IORING_OP_SEND);
         assertEquals(27, IORING_OP_RECV);
-        assertEquals(34, IORING_OP_SHUTDOWN);
-        assertEquals(IORING_OP_SHUTDOWN, LAST_OPCODE_USED);
+        assertEquals(30, IORING_OP_SPLICE);
+        assertEquals(15, IORING_OP_LINK_TIMEOUT);
     }
 
     @Test
