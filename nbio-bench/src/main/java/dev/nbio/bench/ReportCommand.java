@@ -1,0 +1,91 @@
+package dev.nbio.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code report}: reads the result lines the clients appended and prints a Markdown table:
+ * per server the medians over its rounds, and ratios to the best Netty transport (the Netty
+ * server with the highest median throughput).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Prints medians and ratios to the best Netty transport from a results file.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RESULTS", description = "The tab-separated file the clients wrote (--out).")
+    private Path results;
+
+    /** One client run, as read back. */
+    private record Run(String server, double perSecond, double p50, double p99, double serverCpu, double clientCpu, double otherCpu) {
+        /** Server CPU time per round trip, in microseconds: the cost, whatever limited the rate. */
+        double cpuMicrosPerRoundTrip() {
+            return serverCpu * 1e6 / perSecond;
+        }
+    }
+
+    /** A server's medians. */
+    private record Summary(String server, int rounds, double perSecond, double p50, double p99, double serverCpu,
+                           double cpuPerRoundTrip, double clientCpu, double otherCpu) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, List<Run>> byServer = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(results);
+        List<String> header = Arrays.asList(lines.getFirst().split("\t"));
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            Run run = new Run(f[header.indexOf("server")], num(f, header, "round_trips_per_s"),
+                    num(f, header, "p50_us"), num(f, header, "p99_us"),
+                    num(f, header, "server_cpu"), num(f, header, "client_cpu"), num(f, header, "other_cpu"));
+            byServer.computeIfAbsent(run.server(), k -> new ArrayList<>()).add(run);
+        }
+        List<Summary> summaries = new ArrayList<>();
+        byServer.forEach((server, runs) -> summaries.add(new Summary(server, runs.size(),
+                median(runs, Run::perSecond), median(runs, Run::p50), median(runs, Run::p99),
+                median(runs, Run::serverCpu), median(runs, Run::cpuMicrosPerRoundTrip), median(runs, Run::clientCpu),
+                median(runs, Run::otherCpu))));
+        Summary reference = summaries.stream().filter(s -> s.server().startsWith("netty-"))
+                .max((a, b) -> Double.compare(a.perSecond(), b.perSecond()))
+                .orElse(summaries.getFirst());
+
+        System.out.println("Medians over rounds; ratios are to " + reference.server()
+                + " (the Netty transport with the highest median round trips/s).");
+        System.out.println();
+        System.out.println("| server | rounds | round trips/s | vs " + reference.server()
+                + " | p50 µs | p99 µs | server CPU | server CPU µs / round trip | vs " + reference.server()
+                + " | client CPU | other load |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Summary s : summaries) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.2f | %.0f%% | %.0f%% |%n",
+                    s.server(), s.rounds(), s.perSecond(), s.perSecond() / reference.perSecond(), s.p50(), s.p99(),
+                    100 * s.serverCpu(), s.cpuPerRoundTrip(), s.cpuPerRoundTrip() / reference.cpuPerRoundTrip(),
+                    100 * s.clientCpu(), 100 * s.otherCpu());
+        }
+        return 0;
+    }
+
+    private static double num(String[] fields, List<String> header, String column) {
+        int at = header.indexOf(column);
+        return at >= 0 && at < fields.length ? Double.parseDouble(fields[at]) : Double.NaN;
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+        double[] values = runs.stream().mapToDouble(value).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+}
