@@ -7,38 +7,36 @@
 # Builds nbio-bench once, then for each round and each server (in an order that rotates
 # from round to round): starts the server alone on core 0 (taskset -c 0), runs the client
 # alone on core 1 (taskset -c 1): CONNECTIONS connections, each sending a SIZE-byte message
-# and waiting for its echo, WARMUP seconds unmeasured then DURATION seconds measured; then
+# and waiting for its echo; WARMUP seconds unmeasured, then DURATION seconds measured; then
 # stops the server. Prints a table of medians, with ratios to the best Netty transport.
 #
-# Full mode: 3 rounds of 5 s warm-up + 10 s measured per server (about 5 minutes on a quiet
-# machine). --quick: 1 round of 2 s + 3 s, to check that everything runs.
+# Full mode: 3 rounds, 5 s warm-up + 10 s measured per server (about 5 minutes on a quiet
+# machine, under 9 on a busy one). --quick: 1 round, 2 s + 3 s, to check that it all runs.
 #
-# The machine may be shared: before each run the script waits (up to QUIET_WAIT seconds)
-# until both cores are nearly idle, and a run during which other processes used more than
-# MAX_OTHER of a core is run again (up to RETRIES times, while the whole benchmark is within
-# BUDGET seconds); of a server's attempts in a round, the least disturbed one is kept. Every
-# run, kept or not, is in all-runs.tsv.
+# The machine may be shared. The client measures in one-second slices and drops a slice in
+# which other processes used more than MAX_OTHER of a core (it reads /proc/stat and the two
+# processes' CPU time), measuring on until DURATION seconds are kept or MAX_DURATION seconds
+# have passed; before each run the script waits up to QUIET_WAIT seconds for the cores to
+# be nearly idle. Every slice, kept or not, is in slices.tsv.
 #
 # Settings (environment): SERVERS, CONNECTIONS (64), SIZE (64), ROUNDS, WARMUP, DURATION,
-# QUIET_WAIT (60), MAX_OTHER (0.15), RETRIES (2), BUDGET (540), OUT (the results folder).
+# MAX_DURATION, MAX_OTHER (0.10), QUIET_WAIT (5), OUT (the results folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk25.sh
 
 if [ "${1:-}" = "--quick" ]; then
-  ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-2}; DURATION=${DURATION:-3}
+  ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-2}; DURATION=${DURATION:-3}; MAX_DURATION=${MAX_DURATION:-8}
 elif [ -n "${1:-}" ]; then
   echo "usage: $0 [--quick]" >&2; exit 2
 else
-  ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-10}
+  ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-10}; MAX_DURATION=${MAX_DURATION:-25}
 fi
 read -r -a SERVERS <<< "${SERVERS:-nbio-uring nbio-nio netty-io_uring netty-epoll}"
 CONNECTIONS=${CONNECTIONS:-64}
 SIZE=${SIZE:-64}
-QUIET_WAIT=${QUIET_WAIT:-60}
-MAX_OTHER=${MAX_OTHER:-0.15}
-RETRIES=${RETRIES:-2}
-BUDGET=${BUDGET:-540}
+MAX_OTHER=${MAX_OTHER:-0.10}
+QUIET_WAIT=${QUIET_WAIT:-5}
 OUT=${OUT:-nbio-bench/target/bench-echo/$(date +%Y%m%d-%H%M%S)}
 
 # Same JVM settings for every server and the client. One visible CPU makes the JVM pick
@@ -57,11 +55,9 @@ echo "== building $JAR"
 ./mvnw -q -B -ntp -pl nbio-bench -am package -DskipTests
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
-ALL_RUNS="$OUT/all-runs.tsv"
-ATTEMPTS="$OUT/attempts.tsv"
-RUN="$OUT/run.tsv"
+SLICES="$OUT/slices.tsv"
 : > "$RESULTS"
-: > "$ALL_RUNS"
+: > "$SLICES"
 START=$SECONDS
 
 # The busy fraction of cores 0 and 1 together over the next second.
@@ -75,17 +71,14 @@ busy_both_cores() {
 
 wait_until_quiet() {
   local waited=0 busy
-  while :; do
+  while [ "$waited" -lt "$QUIET_WAIT" ]; do
     busy=$(busy_both_cores)
-    if awk -v b="$busy" 'BEGIN { exit !(b <= 0.10) }'; then
-      return
-    fi
-    if [ "$waited" -ge "$QUIET_WAIT" ]; then
-      echo "   (cores still $busy busy after ${QUIET_WAIT}s of waiting; running anyway)"
+    if awk -v b="$busy" 'BEGIN { exit !(b <= 0.05) }'; then
       return
     fi
     waited=$((waited + 1))
   done
+  echo "   (the cores are ${busy} busy with other work; the client drops the slices it disturbs)"
 }
 
 SERVER_PID=""
@@ -98,7 +91,7 @@ stop_server() {
 }
 trap stop_server EXIT
 
-# run_one SERVER ROUND: one server start, one client run; the client's result goes to $RUN.
+# run_one SERVER ROUND: one server start, one client run.
 run_one() {
   local impl=$1 round=$2 log="$OUT/server-$1-round$2.log" port=""
   wait_until_quiet
@@ -116,47 +109,26 @@ run_one() {
     exit 1
   fi
   sed -n '1p' "$log" | sed 's/^/   /'
-  rm -f "$RUN"
   taskset -c 1 java "${JVM_OPTS[@]}" -jar "$JAR" client --port "$port" --server-pid "$SERVER_PID" \
       --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION" \
-      --label "$impl" --round "$round" --out "$RUN" | sed 's/^/   /'
+      --max-duration "$MAX_DURATION" --max-other "$MAX_OTHER" \
+      --label "$impl" --round "$round" --out "$RESULTS" --slices "$SLICES" | sed 's/^/   /'
   stop_server
-}
-
-# column NAME FILE: the number of the column called NAME in FILE's header line.
-column() {
-  head -1 "$2" | tr '\t' '\n' | grep -n "^$1\$" | cut -d: -f1
 }
 
 for round in $(seq "$ROUNDS"); do
   n=${#SERVERS[@]}
   for i in $(seq 0 $((n - 1))); do
     impl=${SERVERS[$(( (i + round - 1) % n ))]}   # each round starts one server later
-    : > "$ATTEMPTS"
-    for attempt in $(seq 0 "$RETRIES"); do
-      echo "== round $round/$ROUNDS: $impl$([ "$attempt" -gt 0 ] && echo " (again: other load)")"
-      run_one "$impl" "$round"
-      [ -s "$RESULTS" ] || head -1 "$RUN" > "$RESULTS"
-      [ -s "$ALL_RUNS" ] || head -1 "$RUN" | sed 's/$/\tkept/' > "$ALL_RUNS"
-      tail -1 "$RUN" >> "$ATTEMPTS"
-      other=$(tail -1 "$RUN" | cut -f "$(column other_cpu "$RUN")")
-      if awk -v o="$other" -v m="$MAX_OTHER" 'BEGIN { exit !(o <= m) }' \
-          || [ $((SECONDS - START)) -ge "$BUDGET" ]; then
-        break
-      fi
-    done
-    # Keep the attempt that other processes disturbed least.
-    best=$(awk -F'\t' -v c="$(column other_cpu "$RESULTS")" \
-        'NR == 1 || $c < min { min = $c; line = NR } END { print line }' "$ATTEMPTS")
-    awk -v keep="$best" '{ print $0 "\t" (NR == keep ? "yes" : "no") }' "$ATTEMPTS" >> "$ALL_RUNS"
-    sed -n "${best}p" "$ATTEMPTS" >> "$RESULTS"
+    echo "== round $round/$ROUNDS: $impl"
+    run_one "$impl" "$round"
   done
 done
-rm -f "$RUN" "$ATTEMPTS"
 
 echo
-echo "== $(nproc) cores, Linux $(uname -r), $(java -version 2>&1 | head -1); $CONNECTIONS connections x $SIZE bytes;" \
-     "$ROUNDS round(s) of ${WARMUP}s warm-up + ${DURATION}s measured; took $((SECONDS - START))s"
+echo "== $(nproc) cores, Linux $(uname -r), $(java -version 2>&1 | head -1);" \
+     "$CONNECTIONS connections x $SIZE bytes; $ROUNDS round(s) of ${WARMUP}s warm-up + ${DURATION}s kept" \
+     "(slices with other load > $MAX_OTHER core dropped); took $((SECONDS - START))s"
 java "${JVM_OPTS[@]}" -jar "$JAR" report "$RESULTS"
 echo
-echo "Runs: $RESULTS (kept), $ALL_RUNS (all, with the ones run again)"
+echo "Runs: $RESULTS; every slice: $SLICES"

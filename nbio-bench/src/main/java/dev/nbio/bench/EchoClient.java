@@ -19,6 +19,10 @@ import org.HdrHistogram.Histogram;
  * next. One thread with a selector is the cheapest way to drive many connections from the
  * one core the client gets.
  *
+ * <p>The measured period is cut into slices (a second by default) and a {@link Judge} drops
+ * the slices in which other processes took the cores, so that a shared machine's load does
+ * not count against whichever server happened to run during it.
+ *
  * <p>Every echo is checked byte for byte (a sequence number and the connection's id are in
  * each message), so a server that loses or mixes up bytes fails the run instead of scoring.
  */
@@ -33,28 +37,43 @@ final class EchoClient {
      * @param connections how many connections, each with one message in flight
      * @param messageSize bytes per message
      * @param warmup      how long to run before measuring
-     * @param measure     how long to measure
+     * @param measure     how much undisturbed time to measure
+     * @param maxMeasure  how long to try at most to gather {@code measure} of undisturbed time
+     * @param slice       the length of one slice: the unit that is kept or dropped
      */
-    record Settings(InetSocketAddress server, int connections, int messageSize, Duration warmup, Duration measure) {
-    }
-
-    /** Called at the edges of the measured period (to read CPU counters there). */
-    interface Window {
-        void begin();
-
-        void end();
+    record Settings(InetSocketAddress server, int connections, int messageSize, Duration warmup, Duration measure,
+                    Duration maxMeasure, Duration slice) {
     }
 
     /**
-     * What one run measured.
-     *
-     * @param roundTrips   completed round trips in the measured period
-     * @param elapsedNanos length of the measured period
-     * @param latencies    round-trip times in nanoseconds
+     * Judges each slice of the measured period: the client cannot see whether another
+     * process took the cores, the caller can (from {@code /proc}).
      */
-    record Result(long roundTrips, long elapsedNanos, Histogram latencies) {
+    interface Judge {
+        /** The measured period begins (the first slice starts now). */
+        void begin();
+
+        /**
+         * A slice ended.
+         *
+         * @param roundTrips round trips completed in it
+         * @param nanos      its length
+         * @return true to count it, false to drop it (other processes disturbed it)
+         */
+        boolean keep(long roundTrips, long nanos);
+    }
+
+    /**
+     * What one run measured, over the kept slices only.
+     *
+     * @param roundTrips   completed round trips in the kept slices
+     * @param keptNanos    length of the kept slices
+     * @param spentNanos   length of the whole measured period, dropped slices included
+     * @param latencies    round-trip times in nanoseconds, from the kept slices
+     */
+    record Result(long roundTrips, long keptNanos, long spentNanos, Histogram latencies) {
         double perSecond() {
-            return roundTrips * 1e9 / elapsedNanos;
+            return keptNanos == 0 ? 0 : roundTrips * 1e9 / keptNanos;
         }
     }
 
@@ -67,14 +86,16 @@ final class EchoClient {
     }
 
     /**
-     * Connects, warms up, measures, disconnects.
+     * Connects, warms up, measures slice by slice until enough undisturbed time is kept (or
+     * the time allowed runs out), disconnects.
      *
-     * @param window told when the measured period begins and ends
-     * @return the figures of the measured period
+     * @param judge decides which slices count
+     * @return the figures of the kept slices
      * @throws IOException when a connection fails or an echo is wrong
      */
-    Result run(Window window) throws IOException {
+    Result run(Judge judge) throws IOException {
         List<Conn> conns = new ArrayList<>();
+        Histogram kept = new Histogram(HIGHEST_NANOS, 3);
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < settings.connections(); i++) {
                 Conn conn = new Conn(i, SocketChannel.open(settings.server()), settings.messageSize());
@@ -86,23 +107,40 @@ final class EchoClient {
             for (Conn conn : conns) {
                 conn.sendNext(System.nanoTime());
             }
+            long sliceNanos = settings.slice().toNanos();
             long warmupEnd = System.nanoTime() + settings.warmup().toNanos();
             long measureStart = 0;
+            long sliceStart = 0;
+            long keptTrips = 0;
+            long keptNanos = 0;
             boolean measuring = false;
             while (true) {
-                // The timeout only bounds how late a phase change is seen when a server stalls.
-                selector.select(this::onReady, 50);
+                // The timeout only bounds how late a slice ends when a server stalls.
+                selector.select(this::onReady, 20);
                 long now = System.nanoTime();
-                if (!measuring && now >= warmupEnd) {
-                    latencies.reset();
-                    roundTrips = 0;
-                    window.begin();
-                    measureStart = System.nanoTime();
-                    measuring = true;
-                } else if (measuring && now - measureStart >= settings.measure().toNanos()) {
-                    long elapsed = System.nanoTime() - measureStart;
-                    window.end();
-                    return new Result(roundTrips, elapsed, latencies.copy());
+                if (!measuring) {
+                    if (now >= warmupEnd) {
+                        judge.begin();
+                        measureStart = sliceStart = System.nanoTime();
+                        latencies.reset();
+                        roundTrips = 0;
+                        measuring = true;
+                    }
+                    continue;
+                }
+                if (now - sliceStart < sliceNanos) {
+                    continue;
+                }
+                if (judge.keep(roundTrips, now - sliceStart)) {
+                    kept.add(latencies);
+                    keptTrips += roundTrips;
+                    keptNanos += now - sliceStart;
+                }
+                latencies.reset();
+                roundTrips = 0;
+                sliceStart = now;
+                if (keptNanos >= settings.measure().toNanos() || now - measureStart >= settings.maxMeasure().toNanos()) {
+                    return new Result(keptTrips, keptNanos, now - measureStart, kept);
                 }
             }
         } catch (EchoFailure e) {

@@ -26,7 +26,8 @@ final class ReportCommand implements Callable<Integer> {
     private Path results;
 
     /** One client run, as read back. */
-    private record Run(String server, double perSecond, double p50, double p99, double serverCpu, double clientCpu, double otherCpu) {
+    private record Run(String server, double perSecond, double p50, double p99, double serverCpu, double clientCpu, double otherCpu,
+                       double keptSeconds) {
         /** Server CPU time per round trip, in microseconds: the cost, whatever limited the rate. */
         double cpuMicrosPerRoundTrip() {
             return serverCpu * 1e6 / perSecond;
@@ -35,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** A server's medians. */
     private record Summary(String server, int rounds, double perSecond, double p50, double p99, double serverCpu,
-                           double cpuPerRoundTrip, double clientCpu, double otherCpu) {
+                           double cpuPerRoundTrip, double clientCpu, double otherCpu, double keptSeconds) {
     }
 
     @Override
@@ -50,30 +51,48 @@ final class ReportCommand implements Callable<Integer> {
             String[] f = line.split("\t");
             Run run = new Run(f[header.indexOf("server")], num(f, header, "round_trips_per_s"),
                     num(f, header, "p50_us"), num(f, header, "p99_us"),
-                    num(f, header, "server_cpu"), num(f, header, "client_cpu"), num(f, header, "other_cpu"));
-            byServer.computeIfAbsent(run.server(), k -> new ArrayList<>()).add(run);
+                    num(f, header, "server_cpu"), num(f, header, "client_cpu"), num(f, header, "other_cpu"),
+                    num(f, header, "kept_s"));
+            List<Run> runs = byServer.computeIfAbsent(run.server(), k -> new ArrayList<>());
+            if (run.keptSeconds() > 0) {
+                runs.add(run);   // a run whose every slice was disturbed measured nothing
+            }
         }
         List<Summary> summaries = new ArrayList<>();
-        byServer.forEach((server, runs) -> summaries.add(new Summary(server, runs.size(),
+        List<String> unmeasured = new ArrayList<>();
+        byServer.forEach((server, runs) -> {
+            if (runs.isEmpty()) {
+                unmeasured.add(server);
+                return;
+            }
+            summaries.add(new Summary(server, runs.size(),
                 median(runs, Run::perSecond), median(runs, Run::p50), median(runs, Run::p99),
                 median(runs, Run::serverCpu), median(runs, Run::cpuMicrosPerRoundTrip), median(runs, Run::clientCpu),
-                median(runs, Run::otherCpu))));
+                median(runs, Run::otherCpu), median(runs, Run::keptSeconds)));
+        });
+        if (summaries.isEmpty()) {
+            System.out.println("No run kept an undisturbed slice: other processes kept the cores busy throughout.");
+            return 1;
+        }
         Summary reference = summaries.stream().filter(s -> s.server().startsWith("netty-"))
                 .max((a, b) -> Double.compare(a.perSecond(), b.perSecond()))
                 .orElse(summaries.getFirst());
 
-        System.out.println("Medians over rounds; ratios are to " + reference.server()
-                + " (the Netty transport with the highest median round trips/s).");
+        System.out.println("Medians over rounds (each round: the undisturbed slices of one run); ratios are to "
+                + reference.server() + " (the Netty transport with the highest median round trips/s).");
         System.out.println();
-        System.out.println("| server | rounds | round trips/s | vs " + reference.server()
+        System.out.println("| server | rounds kept | round trips/s | vs " + reference.server()
                 + " | p50 µs | p99 µs | server CPU | server CPU µs / round trip | vs " + reference.server()
-                + " | client CPU | other load |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | client CPU | other load | kept s |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Summary s : summaries) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.2f | %.0f%% | %.0f%% |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.2f | %.0f%% | %.0f%% | %.0f |%n",
                     s.server(), s.rounds(), s.perSecond(), s.perSecond() / reference.perSecond(), s.p50(), s.p99(),
                     100 * s.serverCpu(), s.cpuPerRoundTrip(), s.cpuPerRoundTrip() / reference.cpuPerRoundTrip(),
-                    100 * s.clientCpu(), 100 * s.otherCpu());
+                    100 * s.clientCpu(), 100 * s.otherCpu(), s.keptSeconds());
+        }
+        for (String server : unmeasured) {
+            System.out.println("| " + server + " | 0 | no undisturbed slice in any round | | | | | | | | | |");
         }
         return 0;
     }
