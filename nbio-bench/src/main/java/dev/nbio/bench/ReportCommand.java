@@ -26,7 +26,7 @@ final class ReportCommand implements Callable<Integer> {
     private Path results;
 
     /** One client run, as read back. */
-    private record Run(String server, double perSecond, double p50, double p99, double serverCpu, double clientCpu, double otherCpu,
+    private record Run(String server, int round, double perSecond, double p50, double p99, double serverCpu, double clientCpu, double otherCpu,
                        double keptSeconds) {
         /** Server CPU time per round trip, in microseconds: the cost, whatever limited the rate. */
         double cpuMicrosPerRoundTrip() {
@@ -49,7 +49,8 @@ final class ReportCommand implements Callable<Integer> {
                 continue;
             }
             String[] f = line.split("\t");
-            Run run = new Run(f[header.indexOf("server")], num(f, header, "round_trips_per_s"),
+            Run run = new Run(f[header.indexOf("server")], (int) num(f, header, "round"),
+                    num(f, header, "round_trips_per_s"),
                     num(f, header, "p50_us"), num(f, header, "p99_us"),
                     num(f, header, "server_cpu"), num(f, header, "client_cpu"), num(f, header, "other_cpu"),
                     num(f, header, "kept_s"));
@@ -79,22 +80,47 @@ final class ReportCommand implements Callable<Integer> {
                 .orElse(summaries.getFirst());
 
         System.out.println("Medians over rounds (each round: the undisturbed slices of one run); ratios are to "
-                + reference.server() + " (the Netty transport with the highest median round trips/s).");
+                + reference.server() + " (the Netty transport with the highest median round trips/s);"
+                + " the same-round ratio is the median of per-round ratios (rounds compared).");
         System.out.println();
+        List<Run> referenceRuns = byServer.get(reference.server());
         System.out.println("| server | rounds kept | round trips/s | vs " + reference.server()
-                + " | p50 µs | p99 µs | server CPU | server CPU µs / round trip | vs " + reference.server()
+                + " | same-round ratio | p50 µs | p99 µs | server CPU | server CPU µs / round trip | vs " + reference.server()
                 + " | client CPU | other load | kept s |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Summary s : summaries) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.2f | %.0f%% | %.0f%% | %.0f |%n",
-                    s.server(), s.rounds(), s.perSecond(), s.perSecond() / reference.perSecond(), s.p50(), s.p99(),
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %s | %.1f | %.1f | %.0f%% | %.2f | %.2f | %.0f%% | %.0f%% | %.0f |%n",
+                    s.server(), s.rounds(), s.perSecond(), s.perSecond() / reference.perSecond(),
+                    sameRoundRatio(byServer.get(s.server()), referenceRuns), s.p50(), s.p99(),
                     100 * s.serverCpu(), s.cpuPerRoundTrip(), s.cpuPerRoundTrip() / reference.cpuPerRoundTrip(),
                     100 * s.clientCpu(), 100 * s.otherCpu(), s.keptSeconds());
         }
         for (String server : unmeasured) {
-            System.out.println("| " + server + " | 0 | no undisturbed slice in any round | | | | | | | | | |");
+            System.out.println("| " + server + " | 0 | no undisturbed slice in any round | | | | | | | | | | |");
         }
         return 0;
+    }
+
+    /**
+     * The median, over the rounds both measured, of the server's rate over the reference's
+     * in the same round: runs a minute apart share the machine's slower and faster spells.
+     */
+    private static String sameRoundRatio(List<Run> runs, List<Run> referenceRuns) {
+        List<Double> ratios = new ArrayList<>();
+        for (Run run : runs) {
+            for (Run reference : referenceRuns) {
+                if (reference.round() == run.round()) {
+                    ratios.add(run.perSecond() / reference.perSecond());
+                }
+            }
+        }
+        if (ratios.isEmpty()) {
+            return "-";
+        }
+        double[] values = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = values.length;
+        double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2f (%d)", median, n);
     }
 
     private static double num(String[] fields, List<String> header, String column) {
