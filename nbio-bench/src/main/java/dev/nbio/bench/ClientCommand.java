@@ -29,12 +29,12 @@ import picocli.CommandLine.Option;
 final class ClientCommand implements Callable<Integer> {
     /** The columns of a result line, in order. */
     static final String HEADER = String.join("\t", "server", "round", "round_trips_per_s", "p50_us", "p99_us",
-            "p999_us", "server_cpu", "client_cpu", "core0_busy", "core1_busy", "other_cpu", "stolen",
+            "p999_us", "server_cpu", "server_user", "client_cpu", "core0_busy", "core1_busy", "other_cpu", "stolen",
             "kept_s", "measured_s", "round_trips");
 
     /** The columns of a slice line. */
     static final String SLICE_HEADER = String.join("\t", "server", "round", "slice", "round_trips_per_s",
-            "server_cpu", "client_cpu", "other_cpu", "kept");
+            "server_cpu", "server_user", "client_cpu", "other_cpu", "kept");
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     private String host;
@@ -93,14 +93,15 @@ final class ClientCommand implements Callable<Integer> {
         String line = String.join("\t", label, Integer.toString(round),
                 fmt("%.0f", result.perSecond()),
                 fmt("%.1f", micros(h, 50)), fmt("%.1f", micros(h, 99)), fmt("%.1f", micros(h, 99.9)),
-                fmt("%.3f", judge.serverCpu / kept), fmt("%.3f", judge.clientCpu / kept),
+                fmt("%.3f", judge.serverCpu / kept), fmt("%.3f", judge.serverUser / kept),
+                fmt("%.3f", judge.clientCpu / kept),
                 fmt("%.3f", judge.core0 / kept), fmt("%.3f", judge.core1 / kept), fmt("%.3f", judge.other / kept),
                 fmt("%.3f", judge.stolen / kept),
                 fmt("%.2f", kept), fmt("%.2f", result.spentNanos() / 1e9), Long.toString(result.roundTrips()));
         System.out.printf(Locale.ROOT, "%s round %d: %.0f round trips/s, p50 %.1f us, p99 %.1f us; "
-                        + "CPU: server %.0f%%, client %.0f%%, others %.0f%% of a core; kept %.0f of %.0f s%n",
+                        + "CPU: server %.0f%% (user %.0f%%), client %.0f%%, others %.0f%% of a core; kept %.0f of %.0f s%n",
                 label, round, result.perSecond(), micros(h, 50), micros(h, 99),
-                100 * judge.serverCpu / kept, 100 * judge.clientCpu / kept, 100 * judge.other / kept,
+                100 * judge.serverCpu / kept, 100 * judge.serverUser / kept, 100 * judge.clientCpu / kept, 100 * judge.other / kept,
                 kept, result.spentNanos() / 1e9);
         if (out != null) {
             append(out, HEADER, line + "\n");
@@ -118,7 +119,7 @@ final class ClientCommand implements Callable<Integer> {
     private final class SliceJudge implements EchoClient.Judge {
         private final long self = ProcessHandle.current().pid();
         private final StringBuilder sliceLines = new StringBuilder();
-        private double lastServer;
+        private CpuTimes.Process lastServer;
         private double lastClient;
         private CpuTimes.Core lastCore0;
         private CpuTimes.Core lastCore1;
@@ -126,6 +127,7 @@ final class ClientCommand implements Callable<Integer> {
 
         // Sums over the kept slices, in CPU-seconds.
         double serverCpu;
+        double serverUser;
         double clientCpu;
         double core0;
         double core1;
@@ -139,13 +141,14 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override
         public boolean keep(long roundTrips, long nanos) {
-            double server = lastServer;
+            CpuTimes.Process server = lastServer;
             double client = lastClient;
             CpuTimes.Core c0 = lastCore0;
             CpuTimes.Core c1 = lastCore1;
             read();
             double seconds = nanos / 1e9;
-            double dServer = serverPid > 0 ? lastServer - server : 0;
+            double dServer = serverPid > 0 ? lastServer.total() - server.total() : 0;
+            double dServerUser = serverPid > 0 ? lastServer.user() - server.user() : 0;
             double dClient = lastClient - client;
             CpuTimes.Core d0 = lastCore0.minus(c0);
             CpuTimes.Core d1 = lastCore1.minus(c1);
@@ -154,10 +157,12 @@ final class ClientCommand implements Callable<Integer> {
             boolean keep = !(dOther / seconds > maxOther);   // NaN (no /proc) keeps every slice
             slice++;
             sliceLines.append(String.join("\t", label, Integer.toString(round), Integer.toString(slice),
-                    fmt("%.0f", roundTrips / seconds), fmt("%.3f", dServer / seconds), fmt("%.3f", dClient / seconds),
+                    fmt("%.0f", roundTrips / seconds), fmt("%.3f", dServer / seconds), fmt("%.3f", dServerUser / seconds),
+                    fmt("%.3f", dClient / seconds),
                     fmt("%.3f", dOther / seconds), keep ? "yes" : "no")).append('\n');
             if (keep) {
                 serverCpu += dServer;
+                serverUser += dServerUser;
                 clientCpu += dClient;
                 core0 += d0.busy();
                 core1 += d1.busy();
@@ -168,8 +173,8 @@ final class ClientCommand implements Callable<Integer> {
         }
 
         private void read() {
-            lastServer = serverPid > 0 ? CpuTimes.processSeconds(serverPid) : Double.NaN;
-            lastClient = CpuTimes.processSeconds(self);
+            lastServer = serverPid > 0 ? CpuTimes.process(serverPid) : new CpuTimes.Process(Double.NaN, Double.NaN);
+            lastClient = CpuTimes.process(self).total();
             lastCore0 = CpuTimes.core(0);
             lastCore1 = CpuTimes.core(1);
         }

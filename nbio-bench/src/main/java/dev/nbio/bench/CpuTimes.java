@@ -19,21 +19,34 @@ final class CpuTimes {
     }
 
     /**
-     * A process's user plus system time.
+     * A process's CPU time so far, split as the kernel counts it.
+     *
+     * @param user   seconds running its own code (Java, the JIT, the GC)
+     * @param system seconds in the kernel on its behalf: system calls, and with loopback TCP
+     *               most of the network stack, the peer's receive path included
+     */
+    record Process(double user, double system) {
+        double total() {
+            return user + system;
+        }
+    }
+
+    /**
+     * A process's user and system time.
      *
      * @param pid the process
-     * @return seconds of CPU used so far, or NaN when it cannot be read (the process is gone)
+     * @return its times, or NaNs when they cannot be read (the process is gone)
      */
-    static double processSeconds(long pid) {
+    static Process process(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
             long utime = Long.parseLong(fields[11]);   // field 14 of proc(5)
             long stime = Long.parseLong(fields[12]);   // field 15
-            return (utime + stime) / TICKS_PER_SECOND;
+            return new Process(utime / TICKS_PER_SECOND, stime / TICKS_PER_SECOND);
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return new Process(Double.NaN, Double.NaN);
         }
     }
 
