@@ -1,0 +1,30 @@
+package dev.nbio.bench;
+
+/**
+ * An echo server under test, whatever it runs on: it listens on loopback, sends back every
+ * byte it receives, and stops when told.
+ */
+interface EchoService {
+
+    /**
+     * The port the server listens on.
+     *
+     * @return the bound port
+     */
+    int port();
+
+    /**
+     * A short description of what actually runs, printed once at start-up (for example the
+     * nbio backend the loop got, or whether Netty found {@code sun.misc.Unsafe}).
+     *
+     * @return the description
+     */
+    String describe();
+
+    /**
+     * Stops the server and waits for its thread to end.
+     *
+     * @throws InterruptedException when interrupted while waiting
+     */
+    void stop() throws InterruptedException;
+}
