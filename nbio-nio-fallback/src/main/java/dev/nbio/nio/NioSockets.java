@@ -41,9 +41,9 @@ final class NioSockets {
                 case DIAL -> finishDial(handle, op);
                 case RECV -> op.provideBuffer ? receiveProvided(handle, op)
                         : handle.isDatagram() ? receiveDatagram((DatagramChannel) handle.channel, op)
-                        : stream(((SocketChannel) handle.channel).read(op.buffers));
+                        : stream(read((SocketChannel) handle.channel, op.buffers));
                 case SEND -> handle.isDatagram() ? sendDatagram((DatagramChannel) handle.channel, op)
-                        : stream(((SocketChannel) handle.channel).write(op.buffers));
+                        : stream(write((SocketChannel) handle.channel, op.buffers));
                 case SENDFILE -> sendfile((SocketChannel) handle.channel, op);
                 case POLL -> 0;
                 default -> throw new IllegalStateException("not a socket operation: " + op.kind);
@@ -55,6 +55,15 @@ final class NioSockets {
             }
             return FAILED;
         }
+    }
+
+    /** One buffer takes the plain read (the vectored call costs a readv and more set-up in the JDK). */
+    private static long read(SocketChannel channel, ByteBuffer[] buffers) throws IOException {
+        return buffers.length == 1 ? channel.read(buffers[0]) : channel.read(buffers);
+    }
+
+    private static long write(SocketChannel channel, ByteBuffer[] buffers) throws IOException {
+        return buffers.length == 1 ? channel.write(buffers[0]) : channel.write(buffers);
     }
 
     /** A stream call moved nothing: would block (the buffers are never empty); -1 is the peer's close. */

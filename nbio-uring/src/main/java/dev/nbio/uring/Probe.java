@@ -22,7 +22,8 @@ record Probe(boolean[] supported, int features, int setupFlags) {
             {IORING_OP_TIMEOUT, "TIMEOUT"}, {IORING_OP_ACCEPT, "ACCEPT"}, {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
             {IORING_OP_LINK_TIMEOUT, "LINK_TIMEOUT"}, {IORING_OP_CONNECT, "CONNECT"}, {IORING_OP_OPENAT, "OPENAT"},
             {IORING_OP_CLOSE, "CLOSE"}, {IORING_OP_STATX, "STATX"}, {IORING_OP_READ, "READ"},
-            {IORING_OP_WRITE, "WRITE"}, {IORING_OP_SPLICE, "SPLICE"},
+            {IORING_OP_WRITE, "WRITE"}, {IORING_OP_SPLICE, "SPLICE"}, {IORING_OP_SEND, "SEND"},
+            {IORING_OP_RECV, "RECV"},
     };
 
     /** Asks the kernel behind {@code ring} what it supports. */

@@ -325,6 +325,17 @@ final class UringNotifier implements Notifier {
         boolean incoming = op.kind == OperationKind.RECV;
         int iovecs = stage(op, slot, incoming);
         UringHandle handle = handleOf(op);
+        if (iovecs == 1 && handle.kind != UringHandle.Kind.DATAGRAM) {
+            // One buffer on a stream: plain RECV/SEND, no message header for the kernel to copy.
+            long address = s.get(JAVA_LONG, base + IOVECS);
+            long length = s.get(JAVA_LONG, base + IOVECS + 8);
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, incoming ? IORING_OP_RECV : IORING_OP_SEND, handle.fd, address,
+                    (int) Math.min(length, Integer.MAX_VALUE), 0, op.backendLong);
+            ring.opFlags(sqe, incoming ? 0 : MSG_NOSIGNAL);
+            linkDeadline(op, sqe);
+            return;
+        }
         long name = 0;
         int nameLength = 0;
         if (handle.kind == UringHandle.Kind.DATAGRAM) {
