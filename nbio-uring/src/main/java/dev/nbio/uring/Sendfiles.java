@@ -15,8 +15,9 @@ import java.lang.foreign.MemorySegment;
  * Sendfile on io_uring: the file's bytes go through a pipe of the operation's own, by splices
  * (file to pipe, then pipe to socket), so neither the disk read nor the socket write blocks
  * the loop's thread and no byte passes through user memory. One request is in the kernel at a
- * time, each issued only after checking that the socket and the file are still open: a
- * descriptor closed (and its number reused) in between is never written to. Bytes left in the
+ * time, each issued only after checking that the socket and the file are still open, and a
+ * close of the socket cancels the one in flight by its user_data first (see
+ * {@link #inFlight}), so a closed descriptor's reused number is not written to. Bytes left in the
  * pipe go out before more are read; a socket with no room gets a poll; a whole file's length
  * comes from an asynchronous statx first. Each request carries the deadline as a linked timeout.
  */
@@ -38,7 +39,6 @@ final class Sendfiles {
         int pipeBytes = DEFAULT_PIPE_BYTES;
         boolean sizing;
         long inPipe;
-        long sinceProgress;
         boolean fileEnded;
         /** The user_data of the one request in the kernel, for cancelling it. */
         long inFlight;
@@ -154,17 +154,18 @@ final class Sendfiles {
             }
         } else if (result > 0) {
             state.inPipe -= result;
-            state.sinceProgress += result;
             Transfers.advance(op, result);
             // An update after every splice that sent bytes; while one waits for its callback
             // the core merges the next into it, so there is at most one per tick.
             if (op.progressUpdates && op.transferred < op.total && !op.cancelRequested) {
-                state.sinceProgress = 0;
                 notifier.context.progress(op);
             }
         } else if (result == -UringErrors.EAGAIN) {
             waitForRoom(op, state);
             return;
+        } else if (result == 0) {
+            // Bytes wait in the pipe and the socket took none without saying why: do not spin.
+            op.fail(Failure.UNEXPECTED, 0, new java.io.IOException("splice to the socket moved nothing"));
         } else if (result < 0) {
             notifier.failedCall(op, -result, "splice to the socket");
         }
@@ -201,6 +202,15 @@ final class Sendfiles {
         long size = scratch.get(JAVA_LONG, base(slotOf(op)) + STATX + STATX_SIZE_OFFSET);
         op.total = Math.max(0, size - op.offset);
         next(op, state);
+    }
+
+    /**
+     * The user_data of a sendfile's request in the kernel: a close cancels it by that before
+     * cancelling by descriptor, since a splice still queued for an io-wq worker has no file yet
+     * for the descriptor to match.
+     */
+    static long inFlight(OperationRecord op) {
+        return op.backendData instanceof State state ? state.inFlight : op.backendLong;
     }
 
     /**

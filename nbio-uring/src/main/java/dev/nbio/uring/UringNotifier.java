@@ -492,7 +492,16 @@ final class UringNotifier implements Notifier {
         // the close even when there was nothing to cancel. Both run inline (a shutdown would
         // wait for an io-wq worker). The pair must reach the kernel in one submission: split,
         // the close could run before the cancel.
-        ring.reserve(2);
+        OperationRecord sending = handle.kind == UringHandle.Kind.STREAM ? handle.firstWaiting(false, op2 -> true) : null;
+        boolean sendfileInFlight = sending != null && sending.kind == OperationKind.SENDFILE && !slots.isWaiting(sending);
+        ring.reserve(sendfileInFlight ? 3 : 2);
+        if (sendfileInFlight) {
+            // A splice still queued for an io-wq worker has no file yet for the descriptor
+            // cancel to match: cancel it by its user_data first.
+            long first = ring.linkedSqe();
+            ring.prepare(first, IORING_OP_ASYNC_CANCEL, -1, Sendfiles.inFlight(sending), 0, 0, IGNORED);
+            ring.sqeFlags(first, IOSQE_IO_HARDLINK);
+        }
         long cancel = ring.linkedSqe();
         ring.prepare(cancel, IORING_OP_ASYNC_CANCEL, handle.fd, 0, 0, 0, IGNORED);
         ring.opFlags(cancel, IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);

@@ -43,13 +43,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A close is three linked submission queue entries: cancel everything on the descriptor,
- * shut it down, close it. When the submission queue fills up in the middle of them, the ring
- * submits what it has, and the kernel does not carry a link chain across submissions: an
- * unterminated chain at the end of a submission goes to io-wq, the kernel's worker threads,
- * while the rest starts a new chain. Whatever the split, the close must end the receive
- * pending on the socket (with CLOSED), and it must not touch the socket that gets the
- * descriptor number next.
+ * A close is hard-linked submission queue entries (cancel everything on the descriptor, then
+ * close it) that the ring reserves room for, so they reach the kernel in one submission. These
+ * tests fill the submission queue right before a close, the situation that once split the
+ * chain (the kernel does not carry a link chain across submissions): the close must still end
+ * the receive pending on the socket (with CLOSED), and it must not touch the socket that gets
+ * the descriptor number next.
  *
  * <p>To make the order of events certain, io-wq is made slow: its worker count is limited
  * to one ({@code IORING_REGISTER_IOWQ_MAX_WORKERS}, restored afterwards) and that worker is
@@ -130,8 +129,8 @@ class CloseAcrossSubmissionsTest extends UringLoopTest {
     }
 
     /**
-     * @param entriesBeforeSplit how many of the close's entries go out with the first
-     *                           submission: 1 (the cancel) or 2 (the cancel and the shutdown)
+     * @param entriesBeforeSplit how many free entries the queue had left for the close before
+     *                           it was full: 1 or 2 (the ring submits first to make room)
      */
     @ParameterizedTest(name = "{0} of the close's entries in the first submission, io-wq busy")
     @ValueSource(ints = {1, 2})
@@ -163,9 +162,9 @@ class CloseAcrossSubmissionsTest extends UringLoopTest {
     }
 
     /**
-     * The close's last entry runs at once and frees the descriptor number; a new socket takes
-     * it, and a receive waits on that socket. The cancel and the shutdown of the old close,
-     * still queued on io-wq, must not reach the new socket: its receive gets its datagram.
+     * A close made while the queue is nearly full frees the descriptor number; a new socket
+     * takes it, and a receive waits on that socket. Nothing of the old close may reach the new
+     * socket: its receive gets its datagram.
      */
     @Test
     void aSplitCloseLeavesTheSocketThatReusesTheDescriptorAlone() throws IOException {
