@@ -1,5 +1,6 @@
 package dev.nbio.examples;
 
+import dev.nbio.BackendUnavailableException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,12 +22,18 @@ public final class HelloCommand implements Callable<Integer> {
     /**
      * Runs hello world, printing to the command line's output.
      *
-     * @return 0
+     * @return 0, or 1 when no event loop can start (the reason goes to the error output)
      */
     @Override
     public Integer call() {
-        HelloWorld.sayHello(spec.commandLine().getOut());
-        spec.commandLine().getOut().flush();
+        try {
+            HelloWorld.sayHello(spec.commandLine().getOut());
+        } catch (BackendUnavailableException e) {
+            spec.commandLine().getErr().println("nbio hello: " + e.getMessage());
+            return 1;
+        } finally {
+            spec.commandLine().getOut().flush();
+        }
         return 0;
     }
 }

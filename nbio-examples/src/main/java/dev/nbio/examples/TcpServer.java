@@ -145,7 +145,10 @@ public abstract class TcpServer<C extends TcpConnection<?>> extends LoopServer {
                 op.loop().accept(listener, this, TcpServer::onAccept);
             }
             case INSUFFICIENT_RESOURCES -> {
-                log.warn("Accept failed ({}); trying again in {} ms", error, ACCEPT_BACKOFF.toMillis(), op.cause());
+                // Out of descriptors lasts: the message every time, the stack trace at debug level.
+                log.warn("Accept failed ({}); trying again in {} ms: {}", error, ACCEPT_BACKOFF.toMillis(),
+                        op.cause() == null ? "no further detail" : op.cause().getMessage());
+                log.debug("Accept failure", op.cause());
                 op.loop().timeout(ACCEPT_BACKOFF, this, TcpServer::onAcceptBackoffOver);
             }
             default -> log.error("Accept failed ({}, errno {}); no longer accepting connections",
