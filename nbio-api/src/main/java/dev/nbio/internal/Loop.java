@@ -416,10 +416,12 @@ public final class Loop extends Preparations implements LoopContext {
             complete(op);
             return;
         }
-        if (op.timeoutNanos >= 0 && !keepsTime) {
+        // TIMEOUT operations always live in the core's heap (cheap to add, nothing in the
+        // kernel); other operations' deadlines too, unless the notifier runs them itself.
+        if (op.timeoutNanos >= 0 && (op.kind == OperationKind.TIMEOUT || !keepsTime)) {
             timers.add(op);
         }
-        if (op.kind != OperationKind.TIMEOUT || keepsTime) {
+        if (op.kind != OperationKind.TIMEOUT) {
             notifier.submit(op);
         }
     }
@@ -468,7 +470,7 @@ public final class Loop extends Preparations implements LoopContext {
         waiting--;
         timers.remove(op);
         boolean released = true;
-        if (op.kind != OperationKind.TIMEOUT || keepsTime) {
+        if (op.kind != OperationKind.TIMEOUT) {
             op.cancelRequested = true;
             released = notifier.cancel(op);
         }

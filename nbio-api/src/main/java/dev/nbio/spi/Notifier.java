@@ -53,15 +53,15 @@ public interface Notifier extends AutoCloseable {
     }
 
     /**
-     * Whether this notifier keeps time itself. When true, {@code TIMEOUT} operations are
-     * submitted like any other and the notifier ends every operation that has a timeout at
-     * its deadline ({@link OperationRecord#deadlineNanos}, on the {@link System#nanoTime()}
-     * clock), reporting it through {@link LoopContext#complete} with
-     * {@link Failure#TIMEOUT}; a removed {@code TIMEOUT} operation is cancelled like the rest.
-     * The core then keeps no timer for this notifier's operations. When false (the default),
-     * the core's timer heap does it and calls {@link #cancel} at the deadline.
+     * Whether this notifier keeps the deadlines of the operations it runs. When true, it ends
+     * every submitted operation that has a timeout at its deadline
+     * ({@link OperationRecord#deadlineNanos}, on the {@link System#nanoTime()} clock),
+     * reporting it through {@link LoopContext#complete} with {@link Failure#TIMEOUT}, and the
+     * core keeps no timer for it. {@code TIMEOUT} operations are never submitted: they stay in
+     * the core's timer heap, which is cheaper than a kernel timer each. When false (the
+     * default), the core's heap holds every deadline and calls {@link #cancel} when one passes.
      *
-     * @return true for a notifier with native timers (io_uring's linked timeouts)
+     * @return true for a notifier with native deadlines (io_uring's linked timeouts)
      */
     default boolean keepsTime() {
         return false;

@@ -185,13 +185,6 @@ final class UringNotifier implements Notifier {
         writeDeadline(op, slot, WAIT_TIMESPEC, sqe);
     }
 
-    /** A TIMEOUT operation: a kernel timer. */
-    private void timer(OperationRecord op) {
-        int slot = Slots.slotOf(op);
-        long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_TIMEOUT, -1, slots.address(slot, TIMESPEC_FIELD), 1, 0, op.backendLong);
-        writeDeadline(op, slot, TIMESPEC_FIELD, sqe);
-    }
 
     /** Receives and sends on a socket keep their order: one of each direction is in the kernel at a time. */
     private static boolean ordered(OperationRecord op) {
@@ -209,7 +202,6 @@ final class UringNotifier implements Notifier {
             return;
         }
         switch (op.kind) {
-            case TIMEOUT -> timer(op);
             case ACCEPT -> accepts.accept(op);
             case DIAL -> dial(op);
             case RECV, SEND -> {
@@ -631,10 +623,6 @@ final class UringNotifier implements Notifier {
         int slot = Slots.slotOf(op);
         if ((userData & WAIT_TIMER) != 0) {
             waitedTooLong(op, slot);
-            return;
-        }
-        if (op.kind == OperationKind.TIMEOUT && result == -UringErrors.ETIME) {
-            finishSlot(op);
             return;
         }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
