@@ -13,7 +13,7 @@
 #
 # Full mode: 3 rounds, the order of the implementations rotating each round; JMH's own
 # warm-up and measurement per fork (1 s iterations, 3 + 5; single-shot benchmarks 2 + 5);
-# about 15-20 minutes on a quiet machine. --quick: 1 round, one short iteration each, smaller
+# about 15 minutes (843 s on a busy machine). --quick: 1 round, one short iteration each, smaller
 # counts and files (100 000 timers over 100 ms, 64 / 256 MiB files), as a smoke test; exits
 # non-zero when any benchmark fails.
 #
