@@ -4,7 +4,7 @@ package dev.nbio.bench;
  * An echo server under test, whatever it runs on: it listens on loopback, sends back every
  * byte it receives, and stops when told.
  */
-interface EchoService {
+public interface EchoService {
 
     /**
      * The port the server listens on.

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionException;
  * operation), and a DIRECT buffer per connection so the io_uring backend hands the kernel
  * the buffer itself instead of copying through its bounce block.
  */
-final class NbioEchoServer implements EchoService {
+public final class NbioEchoServer implements EchoService {
     /** Per-connection buffer; the messages are far smaller, as in the example server. */
     private static final int BUFFER_SIZE = 16 * 1024;
 
@@ -53,7 +53,7 @@ final class NbioEchoServer implements EchoService {
      * @return the listening server
      * @throws IOException when it cannot listen
      */
-    static NbioEchoServer start(InetSocketAddress address, String backend) throws IOException {
+    public static NbioEchoServer start(InetSocketAddress address, String backend) throws IOException {
         NbioEchoServer server = new NbioEchoServer(address, backend);
         try {
             server.listening.join();

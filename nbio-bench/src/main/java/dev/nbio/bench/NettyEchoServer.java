@@ -26,10 +26,10 @@ import java.net.InetSocketAddress;
  * and serves, {@code TCP_NODELAY}, and a handler that writes back each received
  * {@code ByteBuf} and flushes once per read burst (Netty's own echo example).
  */
-final class NettyEchoServer implements EchoService {
+public final class NettyEchoServer implements EchoService {
 
     /** The Netty transports the benchmark compares against. */
-    enum Transport {
+    public enum Transport {
         EPOLL, IO_URING, NIO
     }
 
@@ -51,7 +51,7 @@ final class NettyEchoServer implements EchoService {
      * @return the listening server
      * @throws InterruptedException when interrupted while binding
      */
-    static NettyEchoServer start(InetSocketAddress address, Transport transport) throws InterruptedException {
+    public static NettyEchoServer start(InetSocketAddress address, Transport transport) throws InterruptedException {
         ensureAvailable(transport);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler(transport));
         try {
