@@ -4,7 +4,7 @@
 # (io_uring, epoll and NIO transports, servers in nbio-bench), driven by load generators
 # nobody here wrote: wrk and redis-benchmark.
 #
-#   scripts/bench-servers.sh [--quick]
+#   scripts/bench-servers.sh [--quick | --syscalls]
 #
 # Workloads (each with CONNECTIONS connections, 50 by default):
 #   http  GET /plaintext, keep-alive: wrk -t1 without pipelining, and with DEPTH (16)
@@ -23,6 +23,11 @@
 # machine). --quick: 1 round, 1 s warm-up, one take of 2 s that is always kept, no waiting
 # for quiet cores (about a minute and a half with the build): a smoke test that every server
 # starts, answers correctly and serves both loads; its figures are not worth quoting.
+#
+# --syscalls: 1 round, 3 s warm-up, one take of 3 s during which `perf stat` counts the
+# server's system calls (raw_syscalls:sys_enter and the syscalls:sys_enter_<name> of the
+# calls an event loop makes); prints them per request. Counting costs the server a little,
+# so the rates of that run are not the benchmark's figures. Needs perf (Debian: linux-perf).
 #
 # The machine may be shared: before each server start the script waits up to QUIET_WAIT
 # seconds for the cores to be idle, and around each take it reads /proc/stat (both cores'
@@ -43,13 +48,19 @@ cd "$(dirname "$0")/.."
 . scripts/jdk25.sh
 
 QUICK=0
-if [ "${1:-}" = "--quick" ]; then
+SYSCALLS=0
+if [ "${1:-}" = "--syscalls" ]; then
+  SYSCALLS=1
+  ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-3}; TAKE=${TAKE:-3}; KEEP=${KEEP:-1}; MAX_TAKES=${MAX_TAKES:-1}
+  MAX_OTHER=${MAX_OTHER:-1000}
+  QUIET_WAIT=${QUIET_WAIT:-0}
+elif [ "${1:-}" = "--quick" ]; then
   QUICK=1
   ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-1}; TAKE=${TAKE:-2}; KEEP=${KEEP:-1}; MAX_TAKES=${MAX_TAKES:-1}
   MAX_OTHER=${MAX_OTHER:-1000}   # every take is kept: the quick run checks, it does not measure
   QUIET_WAIT=${QUIET_WAIT:-0}
 elif [ -n "${1:-}" ]; then
-  echo "usage: $0 [--quick]" >&2; exit 2
+  echo "usage: $0 [--quick | --syscalls]" >&2; exit 2
 else
   ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-5}; TAKE=${TAKE:-5}; KEEP=${KEEP:-2}; MAX_TAKES=${MAX_TAKES:-4}
   MAX_OTHER=${MAX_OTHER:-0.10}
@@ -89,6 +100,16 @@ require() {
 require wrk wrk
 require redis-benchmark redis-tools
 require taskset util-linux
+if [ "$SYSCALLS" = 1 ]; then
+  require perf linux-perf
+  EVENTS=raw_syscalls:sys_enter
+  for call in read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_ctl \
+              io_uring_enter futex; do
+    if [ -d "/sys/kernel/tracing/events/syscalls/sys_enter_$call" ]; then
+      EVENTS="$EVENTS,syscalls:sys_enter_$call"
+    fi
+  done
+fi
 
 echo "== building $BENCH_JAR and $NBIO_JAR"
 ./mvnw -q -B -ntp -pl nbio-bench,nbio-examples -am package -DskipTests
@@ -128,6 +149,7 @@ busy_both_cores() {
 
 wait_until_quiet() {
   local waited=0 busy
+  [ "$QUIET_WAIT" -gt 0 ] || return 0
   while [ "$waited" -lt "$QUIET_WAIT" ]; do
     busy=$(busy_both_cores)
     if awk -v b="$busy" 'BEGIN { exit !(b <= 0.05) }'; then
@@ -232,7 +254,9 @@ CLIENT_STAT="$CLIENT_OUT.stat"
 # run_client COMMAND...: runs the load generator on core 1. Its CPU time is read from the
 # wrapping shell's cutime and cstime (fields 16 and 17) once it has waited for it.
 run_client() {
-  taskset -c 1 bash -c '"$@" > "$0" 2>&1; rc=$?; cat /proc/$$/stat > "$0.stat"; exit $rc' "$CLIENT_OUT" "$@"
+  local perf=()
+  [ "$SYSCALLS" = 1 ] && [ "$TAKE_NO" -gt 0 ] && perf=(perf stat -x, -o "$CLIENT_OUT.perf" -e "$EVENTS" -p "$SERVER_PID" --)
+  "${perf[@]}" taskset -c 1 bash -c '"$@" > "$0" 2>&1; rc=$?; cat /proc/$$/stat > "$0.stat"; exit $rc' "$CLIENT_OUT" "$@"
 }
 
 # client_command WORKLOAD DEPTH PORT AMOUNT: the wrk or redis-benchmark command line; AMOUNT is
@@ -323,6 +347,12 @@ measured_run() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$depth" "$impl" "$round" "$TAKE_NO" \
         "$REQUESTS" "$SECONDS_RUN" "$wall" "$server_cpu" "$server_user" "$client_cpu" "$OTHER" "$kept" >> "$TAKES"
     KEPT_NOW=$kept
+    if [ "$SYSCALLS" = 1 ]; then
+      # perf -x, lines: count,unit,event,...; per request, those that happened at all.
+      awk -F, -v req="$REQUESTS" -v w="$workload" -v d="$depth" -v s="$impl" -v rate="$RATE" \
+          '$1 ~ /^[0-9]+$/ && $1 > 0 { printf "%s\t%s\t%s\t%.0f\t%s\t%d\t%.3f\n", w, d, s, rate, $3, $1, $1 / req }' \
+          "$CLIENT_OUT.perf" >> "$OUT/syscalls.tsv"
+    fi
   fi
 }
 
@@ -384,9 +414,22 @@ echo
 echo "== $(nproc) cores, Linux $(uname -r), $(java -version 2>&1 | head -1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
      "$(redis-benchmark --version); $CONNECTIONS connections, pipelining 1 and $DEPTH;" \
      "$ROUNDS round(s) of ${WARMUP}s warm-up + ${KEEP} take(s) of ${TAKE}s kept (at most $MAX_TAKES," \
-     "$([ "$QUICK" = 1 ] && echo "none dropped" || echo "dropped above $MAX_OTHER core of other load"));" \
+     "$([ "$QUICK" = 1 ] || [ "$SYSCALLS" = 1 ] && echo "none dropped" || echo "dropped above $MAX_OTHER core of other load"));" \
      "took $((SECONDS - START))s"
-java "${JVM_OPTS[@]}" -jar "$BENCH_JAR" servers-report "$TAKES" || true
+if [ "$SYSCALLS" = 1 ]; then
+  echo
+  echo "System calls of the server per request (perf stat over one take; the rates are not the benchmark's):"
+  sort -t$'\t' -s -k1,1 -k2,2n "$OUT/syscalls.tsv" | awk -F'\t' '
+    { key = $1 " depth " $2
+      if (key != last) { if (line != "") print line; line = ""; server = ""; printf "\n%s\n", key; last = key }
+      if ($3 != server) { if (line != "") print line; line = sprintf("  %-15s %8s req/s:", $3, $4); server = $3 }
+      name = $5; sub(/^raw_syscalls:sys_enter$/, "all", name); sub(/^syscalls:sys_enter_/, "", name)
+      line = line " " name " " $7 }
+    END { if (line != "") print line }'
+  echo
+else
+  java "${JVM_OPTS[@]}" -jar "$BENCH_JAR" servers-report "$TAKES" || true
+fi
 echo
 echo "Takes: $TAKES; server logs: $OUT/"
 if [ "${#FAILURES[@]}" -gt 0 ]; then
