@@ -4,15 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar nbio-bench.jar}: the benchmark's three parts, each run in its own JVM by
- * {@code scripts/bench-echo.sh} — an echo {@code server}, the load {@code client}, and the
- * {@code report} that turns the client's result lines into the table — and {@code micro},
- * which runs the JMH micro benchmarks side by side ({@code scripts/bench-micro.sh}).
+ * {@code java -jar nbio-bench.jar}: the benchmarks' parts, each run in its own JVM by the
+ * scripts — a {@code server} (echo on nbio or Netty; HTTP plaintext and Redis PING on Netty),
+ * the echo load {@code client}, the {@code report} that turns the echo client's result lines
+ * into tables, {@code servers-report}, the same for {@code scripts/bench-servers.sh}, and
+ * {@code micro}, which runs the JMH micro benchmarks side by side ({@code scripts/bench-micro.sh}).
  */
 @Command(name = "nbio-bench",
         description = "Side-by-side benchmarks of nbio and Netty.",
         mixinStandardHelpOptions = true,
-        subcommands = {ServerCommand.class, ClientCommand.class, ReportCommand.class, MicroCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, ReportCommand.class, ServersReportCommand.class,
+            MicroCommand.class})
 public final class Bench {
 
     private Bench() {

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionException;
  * operation), and a DIRECT buffer per connection so the io_uring backend hands the kernel
  * the buffer itself instead of copying through its bounce block.
  */
-public final class NbioEchoServer implements EchoService {
+public final class NbioEchoServer implements ServerUnderTest {
     /** Per-connection buffer; the messages are far smaller, as in the example server. */
     private static final int BUFFER_SIZE = 16 * 1024;
 

@@ -1,46 +1,18 @@
 package dev.nbio.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 
 /**
- * The same echo server on Netty, the reference: one event-loop thread that both accepts
- * and serves, {@code TCP_NODELAY}, and a handler that writes back each received
- * {@code ByteBuf} and flushes once per read burst (Netty's own echo example).
+ * The echo server on Netty, the reference: a handler that writes back each received
+ * {@code ByteBuf} and flushes once per read burst (Netty's own echo example), on a
+ * {@link NettyServer}.
  */
-public final class NettyEchoServer implements EchoService {
+public final class NettyEchoServer {
 
-    /** The Netty transports the benchmark compares against. */
-    public enum Transport {
-        EPOLL, IO_URING, NIO
-    }
-
-    private final Transport transport;
-    private final EventLoopGroup group;
-    private final Channel channel;
-
-    private NettyEchoServer(Transport transport, EventLoopGroup group, Channel channel) {
-        this.transport = transport;
-        this.group = group;
-        this.channel = channel;
+    private NettyEchoServer() {
     }
 
     /**
@@ -51,63 +23,9 @@ public final class NettyEchoServer implements EchoService {
      * @return the listening server
      * @throws InterruptedException when interrupted while binding
      */
-    public static NettyEchoServer start(InetSocketAddress address, Transport transport) throws InterruptedException {
-        ensureAvailable(transport);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler(transport));
-        try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)   // one thread accepts and serves, as the nbio server does
-                    .channel(serverChannel(transport))
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(EchoHandler.INSTANCE)
-                    .bind(address).sync().channel();
-            return new NettyEchoServer(transport, group, channel);
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-            throw e;
-        }
-    }
-
-    private static void ensureAvailable(Transport transport) {
-        switch (transport) {
-            case EPOLL -> Epoll.ensureAvailability();
-            case IO_URING -> IoUring.ensureAvailability();
-            case NIO -> { }
-        }
-    }
-
-    private static IoHandlerFactory ioHandler(Transport transport) {
-        return switch (transport) {
-            case EPOLL -> EpollIoHandler.newFactory();
-            case IO_URING -> IoUringIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
-        };
-    }
-
-    private static Class<? extends ServerChannel> serverChannel(Transport transport) {
-        return switch (transport) {
-            case EPOLL -> EpollServerSocketChannel.class;
-            case IO_URING -> IoUringServerSocketChannel.class;
-            case NIO -> NioServerSocketChannel.class;
-        };
-    }
-
-    @Override
-    public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
-    }
-
-    @Override
-    public String describe() {
-        return "netty transport " + transport.name().toLowerCase(java.util.Locale.ROOT)
-                + ", one event-loop thread, sun.misc.Unsafe " + (PlatformDependent.hasUnsafe() ? "used" : "NOT used")
-                + ", allocator " + channel.config().getAllocator().getClass().getSimpleName();
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-        channel.close().sync();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    public static NettyServer start(InetSocketAddress address, NettyServer.Transport transport)
+            throws InterruptedException {
+        return NettyServer.start(address, transport, "echo", EchoHandler.INSTANCE);
     }
 
     /** Writes each received buffer back as it is; flushes once per read burst. */

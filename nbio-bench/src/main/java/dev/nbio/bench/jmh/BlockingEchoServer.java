@@ -1,6 +1,6 @@
 package dev.nbio.bench.jmh;
 
-import dev.nbio.bench.EchoService;
+import dev.nbio.bench.ServerUnderTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
  * channels and a direct buffer. It shows what the client and the JVM cost by themselves,
  * so the event loops' figures can be read as what they add.
  */
-final class BlockingEchoServer implements EchoService {
+final class BlockingEchoServer implements ServerUnderTest {
     private final ServerSocketChannel listener;
     private final Thread thread;
     private volatile SocketChannel connection;

@@ -1,6 +1,6 @@
 package dev.nbio.bench.jmh;
 
-import dev.nbio.bench.EchoService;
+import dev.nbio.bench.ServerUnderTest;
 import dev.nbio.bench.NbioEchoServer;
 import dev.nbio.bench.NettyEchoServer;
 import java.io.IOException;
@@ -48,7 +48,7 @@ public class EchoAllocation {
     @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, JDK_BLOCKING})
     public String impl;
 
-    private EchoService server;
+    private ServerUnderTest server;
     private SocketChannel client;
     private final ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
     private final ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
@@ -60,8 +60,8 @@ public class EchoAllocation {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = switch (impl) {
             case Impls.NBIO_URING, Impls.NBIO_NIO -> NbioEchoServer.start(any, Impls.nbioBackend(impl));
-            case Impls.NETTY_EPOLL -> NettyEchoServer.start(any, NettyEchoServer.Transport.EPOLL);
-            case Impls.NETTY_IO_URING -> NettyEchoServer.start(any, NettyEchoServer.Transport.IO_URING);
+            case Impls.NETTY_EPOLL -> NettyEchoServer.start(any, dev.nbio.bench.NettyServer.Transport.EPOLL);
+            case Impls.NETTY_IO_URING -> NettyEchoServer.start(any, dev.nbio.bench.NettyServer.Transport.IO_URING);
             default -> new BlockingEchoServer();
         };
         client = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));

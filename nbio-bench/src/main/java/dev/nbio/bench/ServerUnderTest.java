@@ -1,10 +1,10 @@
 package dev.nbio.bench;
 
 /**
- * An echo server under test, whatever it runs on: it listens on loopback, sends back every
- * byte it receives, and stops when told.
+ * A server under test, whatever it runs on and whatever it serves (echo, HTTP plaintext,
+ * Redis PING): it listens on loopback, answers its protocol, and stops when told.
  */
-public interface EchoService {
+public interface ServerUnderTest {
 
     /**
      * The port the server listens on.
