@@ -19,7 +19,7 @@
 # table per workload and depth: medians over the rounds of requests/s, the ratio to the
 # best Netty transport, the server's CPU busy fraction and its CPU time per request.
 #
-# Full mode: 3 rounds, 5 s warm-up, takes of 5 s, 2 kept (about 17 minutes on a quiet
+# Full mode: 3 rounds, 5 s warm-up, takes of 5 s, 2 kept (about 13 minutes on a quiet
 # machine). --quick: 1 round, 1 s warm-up, one take of 2 s that is always kept, no waiting
 # for quiet cores (about a minute and a half with the build): a smoke test that every server
 # starts, answers correctly and serves both loads; its figures are not worth quoting.
@@ -103,7 +103,7 @@ require taskset util-linux
 if [ "$SYSCALLS" = 1 ]; then
   require perf linux-perf
   EVENTS=raw_syscalls:sys_enter
-  for call in read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_ctl \
+  for call in read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_pwait2 epoll_ctl \
               io_uring_enter futex; do
     if [ -d "/sys/kernel/tracing/events/syscalls/sys_enter_$call" ]; then
       EVENTS="$EVENTS,syscalls:sys_enter_$call"
