@@ -74,7 +74,13 @@ final class NioNotifier extends Reactor {
         int ready = key.readyOps();
         boolean readable = (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         boolean writable = (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0;
-        onReady((ReactorHandle) key.attachment(), readable, writable);
+        NioSocketHandle handle = (NioSocketHandle) key.attachment();
+        onReady(handle, readable, writable);
+        if (readable && !handle.wantsRead() && key.isValid()) {
+            // Read interest outlived its operations (see updateInterest) and something came
+            // with nobody waiting: now it goes, or the selector would report it every time.
+            key.interestOps(key.interestOps() & ~handle.readInterest());
+        }
     }
 
     @Override
@@ -120,8 +126,15 @@ final class NioNotifier extends Reactor {
             if (ops != 0) {
                 register(handle, ops);
             }
-        } else if (handle.key.interestOps() != ops) {
-            handle.key.interestOps(ops);
+        } else {
+            // Read interest is dropped lazily: a server's next receive usually follows at once,
+            // and clearing and setting it again costs two epoll_ctl calls per request. It goes
+            // when the socket becomes readable with no receive waiting (onKey).
+            int current = handle.key.interestOps();
+            int kept = ops | (current & handle.readInterest());
+            if (current != kept) {
+                handle.key.interestOps(kept);
+            }
         }
     }
 
