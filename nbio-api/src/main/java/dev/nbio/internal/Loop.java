@@ -24,6 +24,8 @@ import dev.nbio.spi.OperationRecord;
 import dev.nbio.spi.OperationRecord.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -39,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Loop extends Preparations implements LoopContext {
     private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(Loop.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Thread thread = Thread.currentThread();
     private final String backendName;
@@ -64,6 +76,11 @@ public final class Loop extends Preparations implements LoopContext {
     private final ReadyQueue ready = new ReadyQueue();
     private final ReadyQueue deferred = new ReadyQueue();
     private final MpscUnboundedAtomicArrayQueue<OperationRecord> remote = new MpscUnboundedAtomicArrayQueue<>(256);
+    /**
+     * Free records for other threads to prepare operations with: records they made come back
+     * here when recycled, so a steady flow of operations from other threads allocates nothing.
+     */
+    private final MpmcAtomicArrayQueue<OperationRecord> foreignFree = new MpmcAtomicArrayQueue<>(1024);
     private Notifier notifier;
     /** The notifier runs timeouts and deadlines itself; the timer heap stays empty. */
     private boolean keepsTime;
@@ -72,6 +89,13 @@ public final class Loop extends Preparations implements LoopContext {
     private final AtomicInteger queuedRemotely = new AtomicInteger();
     /** Read by other threads in {@link #wakeUp} and {@link #exec}. */
     private volatile boolean closed;
+    /**
+     * True while the loop's thread may block in the notifier's wait. Other threads that queue
+     * work wake the loop only then (see {@link #exec}); set before the loop's last look at
+     * the queue, so either the loop sees the work or the other thread sees the flag.
+     */
+    @SuppressWarnings("unused") // accessed through SLEEPING
+    private volatile boolean sleeping;
     private boolean awaiting;
     private long tickCount;
     private long nowNanos = System.nanoTime();
@@ -134,6 +158,12 @@ public final class Loop extends Preparations implements LoopContext {
         drainRemote();
         ready.takeAll(deferred);
         long waitNanos = ready.isEmpty() && remote.isEmpty() ? waitNanos(timeoutNanos) : 0;
+        if (waitNanos != 0) {
+            sleeping = true;
+            if (!remote.isEmpty()) {
+                waitNanos = 0; // queued after the look above, by a thread that saw no sleeper
+            }
+        }
         awaiting = true;
         try {
             notifier.await(waitNanos);
@@ -141,10 +171,14 @@ public final class Loop extends Preparations implements LoopContext {
             throw new UncheckedIOException(backendName + " backend failed to wait for events", e);
         } finally {
             awaiting = false;
+            sleeping = false;
         }
         refreshNow();
-        // Work queued while the loop waited (the wake-up that ended the wait) starts in this tick.
+        // Work queued while the loop waited (the wake-up that ended the wait) starts in this
+        // tick, and what it completes at once is called back in this tick too: no call of the
+        // user's is on the stack, and a next tick would cost another wait for nothing.
         drainRemote();
+        ready.takeAll(deferred);
         expireTimers();
         dispatch();
     }
@@ -253,7 +287,7 @@ public final class Loop extends Preparations implements LoopContext {
         giveBackBuffer(op);
         op.heldByBackend = false;
         if (op.state == State.ORPHANED) {
-            pool.give(op);
+            recycle(op);
         }
     }
 
@@ -355,7 +389,7 @@ public final class Loop extends Preparations implements LoopContext {
         } else if (op.heldByBackend) {
             op.state = State.ORPHANED;
         } else {
-            pool.give(op);
+            recycle(op);
         }
     }
 
@@ -377,7 +411,9 @@ public final class Loop extends Preparations implements LoopContext {
         // Counted before it is visible in the queue, so numWaiting() never misses it.
         queuedRemotely.incrementAndGet();
         remote.offer(record);
-        if (wakeUp) {
+        // Only a loop that may be blocked needs the (system-call) wake-up; one that is awake
+        // looks at the queue before it blocks. The first thread to see it asleep wakes it.
+        if (wakeUp && sleeping && SLEEPING.compareAndSet(this, true, false)) {
             notifier.wakeUp();
         }
         return record;
@@ -387,11 +423,22 @@ public final class Loop extends Preparations implements LoopContext {
         OperationRecord op;
         while ((op = remote.relaxedPoll()) != null) {
             if (op.removed) {
-                pool.give(op);
+                recycle(op);
             } else {
                 queuedRemotely.decrementAndGet();
                 begin(op);
             }
+        }
+    }
+
+    /** Gives a finished record back: to the loop's pool, or to other threads if one of them made it. */
+    private void recycle(OperationRecord op) {
+        if (op.preparedElsewhere && OperationPool.ENABLED) {
+            op.reset();
+            op.state = State.FREE;
+            foreignFree.offer(op); // dropped when full: more records than any flow needs
+        } else {
+            pool.give(op);
         }
     }
 
@@ -447,7 +494,7 @@ public final class Loop extends Preparations implements LoopContext {
         checkThread("remove");
         OperationRecord record = own(op);
         switch (record.state) {
-            case PREPARED -> pool.give(record);
+            case PREPARED -> recycle(record);
             case QUEUED -> {
                 // Still in the queue from another thread: drainRemote recycles it.
                 queuedRemotely.decrementAndGet();
@@ -478,7 +525,7 @@ public final class Loop extends Preparations implements LoopContext {
         if (op.queued) {
             op.removed = true;
         } else if (released) {
-            pool.give(op);
+            recycle(op);
         } else {
             op.state = State.ORPHANED;
         }
@@ -499,7 +546,7 @@ public final class Loop extends Preparations implements LoopContext {
         }
         record.detached = false;
         if (record.state == State.DONE) {
-            pool.give(record);
+            recycle(record);
         }
     }
 
@@ -518,9 +565,13 @@ public final class Loop extends Preparations implements LoopContext {
     OperationRecord prepare(OperationKind kind, Callback callback, long timeoutNanos) {
         Objects.requireNonNull(callback, "callback");
         checkOpen();
-        // The pool belongs to the loop's thread; a record prepared elsewhere is made fresh and
-        // joins the pool when it is recycled.
-        OperationRecord op = inLoopThread() ? pool.take() : new OperationRecord(this);
+        OperationRecord op;
+        if (inLoopThread()) {
+            op = pool.take();
+            op.preparedElsewhere = false;
+        } else {
+            op = takeForeign();
+        }
         op.kind = kind;
         op.callback = callback;
         op.timeoutNanos = timeoutNanos;
@@ -528,6 +579,20 @@ public final class Loop extends Preparations implements LoopContext {
             op.deadlineNanos = System.nanoTime() + timeoutNanos;
         }
         op.state = State.PREPARED;
+        return op;
+    }
+
+    /**
+     * A record for an operation prepared on another thread. The pool belongs to the loop's
+     * thread; other threads share the records they made before, oldest first and only beyond
+     * {@link OperationPool#QUARANTINE} of them, as the pool does, so a kept operation is caught.
+     */
+    private OperationRecord takeForeign() {
+        OperationRecord op = foreignFree.size() > OperationPool.QUARANTINE ? foreignFree.poll() : null;
+        if (op == null) {
+            op = new OperationRecord(this);
+        }
+        op.preparedElsewhere = true;
         return op;
     }
 

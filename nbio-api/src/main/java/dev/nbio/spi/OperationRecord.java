@@ -164,6 +164,8 @@ public final class OperationRecord implements Operation {
     public OperationRecord next;
     /** The core's link for its ready queue. */
     public OperationRecord readyNext;
+    /** Prepared on a thread other than the loop's; the core recycles it for such threads. */
+    public boolean preparedElsewhere;
 
     private final ResultViews views = new ResultViews(this);
 

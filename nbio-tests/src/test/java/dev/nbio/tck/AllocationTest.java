@@ -79,6 +79,62 @@ class AllocationTest extends LoopTest {
         assertEquals(0, left[0]);
     }
 
+    /** A message handed between another thread and the loop: the other thread waits for each hop. */
+    private static final class Relay {
+        volatile long hops;
+    }
+
+    @Test
+    void operationsFromAnotherThreadAllocateNothingOnceWarm() throws Exception {
+        Relay relay = new Relay();
+        long[] workerBytes = {-1};
+        Throwable[] failure = {null};
+        Thread worker = Thread.ofPlatform().daemon().name("sender").start(() -> {
+            try {
+                sendHops(relay, WARM_UP_ROUNDS);
+                ThreadMXBean threads = threadBean();
+                long before = threads.getCurrentThreadAllocatedBytes();
+                sendHops(relay, MEASURED_ROUNDS);
+                workerBytes[0] = threads.getCurrentThreadAllocatedBytes() - before;
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
+            }
+        });
+        ThreadMXBean threads = threadBean();
+        tickUntil(() -> relay.hops >= WARM_UP_ROUNDS);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        while (relay.hops < WARM_UP_ROUNDS + MEASURED_ROUNDS && worker.isAlive()) {
+            loop.tick(TICK);
+        }
+        double loopBytesPerOp = (threads.getCurrentThreadAllocatedBytes() - before) / (double) MEASURED_ROUNDS;
+        worker.join(LIMIT.toMillis());
+        assertEquals(null, failure[0], "the sending thread failed");
+        assertEquals(WARM_UP_ROUNDS + MEASURED_ROUNDS, relay.hops);
+        double workerBytesPerOp = workerBytes[0] / (double) MEASURED_ROUNDS;
+        System.out.printf("[%s] cross-thread next-tick allocation: %.4f bytes per operation on the sending thread,"
+                + " %.4f on the loop's%n", backend, workerBytesPerOp, loopBytesPerOp);
+        assertTrue(workerBytesPerOp < LIMIT_BYTES_PER_OP,
+                backend + ": the sending thread allocated " + workerBytesPerOp + " bytes per operation");
+        assertTrue(loopBytesPerOp < LIMIT_BYTES_PER_OP,
+                backend + ": the loop's thread allocated " + loopBytesPerOp + " bytes per operation");
+    }
+
+    /** Executes {@code count} next-ticks on the loop from this thread, one at a time. */
+    private void sendHops(Relay relay, int count) {
+        long end = relay.hops + count;
+        while (relay.hops < end) {
+            long expected = relay.hops + 1;
+            loop.nextTick(relay, AllocationTest::onHop);
+            while (relay.hops != expected) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void onHop(Operation op, Relay relay) {
+        relay.hops++;
+    }
+
     private static void onTick(Operation op, long[] left) {
         if (--left[0] > 0) {
             op.loop().nextTick(left, AllocationTest::onTick);

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -144,6 +145,60 @@ class CrossThreadTest extends LoopTest {
         assertEndsABlockedTickPromptly(() -> loop.exec(loop.prepNextTick(callback), true));
         tickUntil(callback::called);
         assertEquals(List.of(loop.thread()), callback.calls());
+    }
+
+    @Test
+    void anOperationWhoseExecEndedTheWaitIsCalledBackInThatTick() throws Exception {
+        // The woken tick starts the queued next-tick and runs its callback: no second tick
+        // (and on uring no second io_uring_enter) per hop between loops.
+        Recorder<Thread> callback = threadRecorder();
+        assertEndsABlockedTickPromptly(() -> loop.exec(loop.prepNextTick(callback), true));
+        assertEquals(List.of(loop.thread()), callback.calls(), "the callback did not run in the woken tick");
+    }
+
+    @Test
+    void operationsQueuedWhileTheLoopFallsAsleepAndWakesAreNeverLeftWaiting() throws Exception {
+        // Another thread wakes the loop only when it may be blocked. Queued at every moment of
+        // the loop's ticks, no operation may wait for a long tick to run out.
+        int hops = 20_000;
+        Relay relay = new Relay();
+        Thread sender = Thread.ofPlatform().daemon().name("sender").start(() -> {
+            SplittableRandom random = new SplittableRandom(5);
+            for (int i = 1; i <= hops; i++) {
+                // Each hop waits for the one before and then a few microseconds more or less,
+                // so the queueing meets the loop at every point of its way into the wait.
+                long expected = i - 1;
+                while (relay.calls != expected) {
+                    Thread.onSpinWait();
+                }
+                long until = System.nanoTime() + random.nextInt(20_000);
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                loop.nextTick(relay, CrossThreadTest::onHop);
+            }
+        });
+        long slowest = 0;
+        long end = System.nanoTime() + LIMIT.toNanos();
+        while (relay.calls < hops && System.nanoTime() - end < 0) {
+            long start = System.nanoTime();
+            loop.tick(LONG_TICK);
+            slowest = Math.max(slowest, System.nanoTime() - start);
+        }
+        sender.join(LIMIT.toMillis());
+        assertEquals(hops, relay.calls, "callbacks run");
+        assertTrue(slowest < PROMPTLY.toNanos(), "a tick waited " + slowest / 1_000_000
+                + " ms with an operation queued by another thread");
+        assertEquals(0, loop.numWaiting());
+    }
+
+    /** Counts callbacks; written on the loop's thread, read by the sender. */
+    private static final class Relay {
+        volatile long calls;
+    }
+
+    private static void onHop(Operation op, Relay relay) {
+        relay.calls++;
     }
 
     @Test
