@@ -24,8 +24,8 @@
 #
 # --only REGEX picks comparisons by name: timers-add, timers-fire, wakeups, reads,
 # reads-batch, sendfile, alloc; --impls REGEX picks implementations (nbio-uring, nbio-nio,
-# netty-epoll, netty-io_uring, filechannel, transferTo, jdk-blocking). Settings (environment): CPUS (0), ROUNDS, MAX_OTHER (0.10),
-# QUIET_WAIT (5), OUT (the results folder), FILES (where the 256 MiB and 1 GiB benchmark
+# netty-epoll, netty-io_uring, netty-nio, filechannel, transferTo, jdk-blocking).
+# Settings (environment): CPUS (0), ROUNDS, MAX_OTHER (0.10), QUIET_WAIT (5), OUT (the results folder), FILES (where the 256 MiB and 1 GiB benchmark
 # files are made once and kept; default nbio-bench/target/bench-files).
 set -euo pipefail
 cd "$(dirname "$0")/.."

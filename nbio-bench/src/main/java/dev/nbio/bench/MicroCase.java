@@ -53,8 +53,8 @@ record MicroCase(String name, String title, String benchmark, List<String> impls
 
     /** The comparisons {@code scripts/bench-micro.sh} runs, in order. */
     static List<MicroCase> all() {
-        List<String> loops = List.of("nbio-uring", "nbio-nio", "netty-epoll", "netty-io_uring");
-        List<String> netty = List.of("netty-epoll", "netty-io_uring");
+        List<String> loops = List.of("nbio-uring", "nbio-nio", "netty-epoll", "netty-io_uring", "netty-nio");
+        List<String> netty = List.of("netty-epoll", "netty-io_uring", "netty-nio");
         Map<String, String> fewTimers = Map.of("timers", "100000", "spreadMillis", "100");
         Allocation perTimer = new Allocation("timer", "timers");
         return List.of(
@@ -72,12 +72,12 @@ record MicroCase(String name, String title, String benchmark, List<String> impls
                         "FileReads.batch", List.of("nbio-uring", "nbio-nio", "filechannel"), List.of("filechannel"),
                         Metric.RATE, new Allocation("read", null), Map.of("fileMiB", "64")),
                 new MicroCase("sendfile", "sendfile of a cached file to a loopback socket (GB/s)",
-                        "Sendfile.file", List.of("nbio-uring", "nbio-nio", "transferTo", "netty-epoll"),
-                        List.of("transferTo", "netty-epoll"), Metric.GIGABYTES_PER_SECOND, null,
+                        "Sendfile.file", List.of("nbio-uring", "nbio-nio", "transferTo", "netty-epoll", "netty-nio"),
+                        List.of("transferTo", "netty-epoll", "netty-nio"), Metric.GIGABYTES_PER_SECOND, null,
                         Map.of("fileMiB", "256")),
                 new MicroCase("alloc", "Allocation per 64-byte echo round trip, whole JVM (B/op)",
                         "EchoAllocation.roundTrip",
-                        List.of("nbio-uring", "nbio-nio", "netty-epoll", "netty-io_uring", "jdk-blocking"), netty,
+                        List.of("nbio-uring", "nbio-nio", "netty-epoll", "netty-io_uring", "netty-nio", "jdk-blocking"), netty,
                         Metric.BYTES_PER_OP, null, Map.of()));
     }
 }

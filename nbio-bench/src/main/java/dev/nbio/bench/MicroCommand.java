@@ -48,7 +48,7 @@ final class MicroCommand implements Callable<Integer> {
     private String only;
 
     @Option(names = "--impls", description = "Runs only the implementations whose name matches this regex "
-            + "(nbio-uring, nbio-nio, netty-epoll, netty-io_uring, filechannel, transferTo, jdk-blocking).")
+            + "(nbio-uring, nbio-nio, netty-epoll, netty-io_uring, netty-nio, filechannel, transferTo, jdk-blocking).")
     private String implFilter;
 
     @Option(names = "--out", required = true, description = "Folder for runs.tsv and iterations.tsv.")

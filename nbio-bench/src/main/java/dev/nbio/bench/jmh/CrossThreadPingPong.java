@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CrossThreadPingPong {
     static final int ROUND_TRIPS = 10_000;
 
-    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING})
+    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO})
     public String impl;
 
     private Bouncer bouncer;
@@ -54,7 +54,7 @@ public class CrossThreadPingPong {
 
     @Setup(Level.Trial)
     public void start() {
-        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING);
+        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO);
         bouncer = Impls.isNbio(impl) ? new NbioBouncer(Impls.nbioBackend(impl)) : new NettyBouncer(impl);
     }
 

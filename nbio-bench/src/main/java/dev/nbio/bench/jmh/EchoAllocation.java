@@ -45,7 +45,7 @@ public class EchoAllocation {
     static final String JDK_BLOCKING = "jdk-blocking";
     private static final int SIZE = 64;
 
-    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, JDK_BLOCKING})
+    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO, JDK_BLOCKING})
     public String impl;
 
     private ServerUnderTest server;
@@ -56,12 +56,13 @@ public class EchoAllocation {
 
     @Setup(Level.Trial)
     public void start() throws IOException, InterruptedException {
-        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, JDK_BLOCKING);
+        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO, JDK_BLOCKING);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = switch (impl) {
             case Impls.NBIO_URING, Impls.NBIO_NIO -> NbioEchoServer.start(any, Impls.nbioBackend(impl));
             case Impls.NETTY_EPOLL -> NettyEchoServer.start(any, dev.nbio.bench.NettyServer.Transport.EPOLL);
             case Impls.NETTY_IO_URING -> NettyEchoServer.start(any, dev.nbio.bench.NettyServer.Transport.IO_URING);
+            case Impls.NETTY_NIO -> NettyEchoServer.start(any, dev.nbio.bench.NettyServer.Transport.NIO);
             default -> new BlockingEchoServer();
         };
         client = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));

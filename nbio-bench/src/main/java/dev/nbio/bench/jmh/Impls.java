@@ -5,6 +5,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ final class Impls {
     static final String NBIO_NIO = "nbio-nio";
     static final String NETTY_EPOLL = "netty-epoll";
     static final String NETTY_IO_URING = "netty-io_uring";
+    static final String NETTY_NIO = "netty-nio";
 
     private Impls() {
     }
@@ -44,7 +46,7 @@ final class Impls {
     /**
      * A Netty event-loop group of one thread on the named transport.
      *
-     * @param impl {@code netty-epoll} or {@code netty-io_uring}
+     * @param impl {@code netty-epoll}, {@code netty-io_uring} or {@code netty-nio}
      * @return the group; shut it down with {@link #shutDown}
      */
     static EventLoopGroup nettyGroup(String impl) {
@@ -57,6 +59,7 @@ final class Impls {
                 IoUring.ensureAvailability();
                 yield IoUringIoHandler.newFactory();
             }
+            case NETTY_NIO -> NioIoHandler.newFactory();
             default -> throw new IllegalArgumentException("not a Netty transport: " + impl);
         };
         return new MultiThreadIoEventLoopGroup(1, factory);

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 public class MillionTimers {
-    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING})
+    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO})
     public String impl;
 
     @Param("1000000")
@@ -62,7 +62,7 @@ public class MillionTimers {
 
     @Setup(Level.Trial)
     public void start() {
-        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING);
+        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, Impls.NETTY_EPOLL, Impls.NETTY_IO_URING, Impls.NETTY_NIO);
         if (timers < 1 || spreadMillis < 1) {
             throw new IllegalArgumentException("timers and spreadMillis must be positive");
         }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -51,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Sendfile {
     static final String TRANSFER_TO = "transferTo";
 
-    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, TRANSFER_TO, Impls.NETTY_EPOLL})
+    @Param({Impls.NBIO_URING, Impls.NBIO_NIO, TRANSFER_TO, Impls.NETTY_EPOLL, Impls.NETTY_NIO})
     public String impl;
 
     @Param("1024")
@@ -71,14 +72,14 @@ public class Sendfile {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, TRANSFER_TO, Impls.NETTY_EPOLL);
+        Impls.check(impl, Impls.NBIO_URING, Impls.NBIO_NIO, TRANSFER_TO, Impls.NETTY_EPOLL, Impls.NETTY_NIO);
         Path file = BenchFiles.cached(fileMiB);
         size = (long) fileMiB << 20;
         drain = new Drain();
         InetSocketAddress to = drain.address();
         sender = switch (impl) {
             case TRANSFER_TO -> new TransferToSender(file, to, size);
-            case Impls.NETTY_EPOLL -> new NettySender(file, to, size);
+            case Impls.NETTY_EPOLL, Impls.NETTY_NIO -> new NettySender(impl, file, to, size);
             default -> new NbioSender(Impls.nbioBackend(impl), file, to, size);
         };
     }
@@ -127,18 +128,21 @@ public class Sendfile {
         }
     }
 
-    /** Netty epoll: {@code writeAndFlush(new DefaultFileRegion(...))}, waiting for the write's future. */
+    /**
+     * Netty epoll or NIO: {@code writeAndFlush(new DefaultFileRegion(...))}, waiting for the
+     * write's future (epoll writes a region with {@code sendfile(2)}, NIO with {@code transferTo}).
+     */
     private static final class NettySender implements Sender {
         private final EventLoopGroup group;
         private final Channel channel;
         private final File file;
         private final long size;
 
-        NettySender(Path path, InetSocketAddress to, long size) {
-            this.group = Impls.nettyGroup(Impls.NETTY_EPOLL);
+        NettySender(String impl, Path path, InetSocketAddress to, long size) {
+            this.group = Impls.nettyGroup(impl);
             this.file = path.toFile();
             this.size = size;
-            this.channel = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+            this.channel = new Bootstrap().group(group).channel(impl.equals(Impls.NETTY_NIO) ? NioSocketChannel.class : EpollSocketChannel.class)
                     .handler(new ChannelInboundHandlerAdapter())
                     .connect(to).syncUninterruptibly().channel();
         }
