@@ -428,7 +428,8 @@ if [ "$SYSCALLS" = 1 ]; then
     END { if (line != "") print line }'
   echo
 else
-  java "${JVM_OPTS[@]}" -jar "$BENCH_JAR" servers-report "$TAKES" || true
+  # The tables also go to report.md (and nbio's rows to summary.tsv), for scripts/bench.sh's page.
+  java "${JVM_OPTS[@]}" -jar "$BENCH_JAR" servers-report "$TAKES" | tee "$OUT/report.md" || true
 fi
 echo
 echo "Takes: $TAKES; server logs: $OUT/"

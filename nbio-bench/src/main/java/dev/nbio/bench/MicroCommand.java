@@ -134,8 +134,16 @@ final class MicroCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "== %d round(s)%s, took %.0f s%n", roundCount, quick ? " (quick)" : "",
                 (System.nanoTime() - start) / 1e9);
         PrintStream table = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        for (MicroCase c : cases) {
-            printTable(table, c, results.getOrDefault(c, List.of()));
+        try (PrintStream report = new PrintStream(Files.newOutputStream(out.resolve("report.md")), true,
+                StandardCharsets.UTF_8)) {
+            List<Summary.Row> summary = new ArrayList<>();
+            for (MicroCase c : cases) {
+                List<Run> caseRuns = results.getOrDefault(c, List.of());
+                printTable(table, c, caseRuns);
+                printTable(report, c, caseRuns);
+                summary.addAll(summaryRows(c, caseRuns));
+            }
+            Summary.append(out, summary);
         }
         table.println("Runs: " + runsFile + "; every iteration: " + iterationsFile);
         if (!failures.isEmpty()) {
@@ -292,6 +300,46 @@ final class MicroCommand implements Callable<Integer> {
                 ? "Medians over rounds (each round: the median of its kept iterations). Lower is better."
                 : "Medians over rounds (each round: the median of its kept iterations). 'speed vs X' above 1 means"
                         + " faster than X.");
+    }
+
+    /** The nbio rows of a comparison for summary.tsv: the median and the ratios to the best reference and to Netty NIO. */
+    private static List<Summary.Row> summaryRows(MicroCase c, List<Run> runs) {
+        MicroCase.Metric m = c.metric();
+        Map<String, Double> medians = new LinkedHashMap<>();
+        for (String impl : c.impls()) {
+            medians.put(impl, median(runs.stream().filter(r -> r.impl().equals(impl) && r.kept() > 0)
+                    .map(Run::value).toList()));
+        }
+        String reference = null;
+        for (String ref : c.references()) {
+            double v = medians.getOrDefault(ref, Double.NaN);
+            if (!Double.isNaN(v) && (reference == null || better(m, v, medians.get(reference)))) {
+                reference = ref;
+            }
+        }
+        List<Summary.Row> rows = new ArrayList<>();
+        for (String impl : c.impls()) {
+            double value = medians.get(impl);
+            if (!impl.startsWith("nbio-") || Double.isNaN(value)) {
+                continue;
+            }
+            rows.add(new Summary.Row(c.title(), impl, value, m.unit, reference == null ? "-" : reference,
+                    reference == null ? Double.NaN : speedRatio(m, value, medians.get(reference)),
+                    speedRatio(m, value, medians.getOrDefault("netty-nio", Double.NaN)), Double.NaN));
+        }
+        return rows;
+    }
+
+    private static boolean better(MicroCase.Metric m, double a, double b) {
+        return m.higherIsBetter ? a > b : a < b;
+    }
+
+    /** Above 1.0 when {@code value} is better than {@code against}; NaN for allocation, which is no speed. */
+    private static double speedRatio(MicroCase.Metric m, double value, double against) {
+        if (m == MicroCase.Metric.BYTES_PER_OP || Double.isNaN(against)) {
+            return Double.NaN;
+        }
+        return m.higherIsBetter ? value / against : against / value;
     }
 
     private static String format(double v) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
  * {@code servers-report}: reads the takes {@code scripts/bench-servers.sh} wrote and prints
  * one Markdown table per workload and pipelining depth. A run (one server, one round) is its
  * kept takes added up; each column is the median over the rounds of the run's figure, with
- * ratios to the best Netty transport (the Netty server with the highest median rate).
+ * ratios to the best Netty transport (the Netty server with the highest median rate). The
+ * nbio rows also go to {@code summary.tsv} beside the takes, for {@code page}.
  */
 @Command(name = "servers-report", mixinStandardHelpOptions = true,
         description = "Prints the HTTP and PING tables (medians, ratios to the best Netty transport) from takes.tsv.")
@@ -65,11 +66,13 @@ final class ServersReportCommand implements Callable<Integer> {
             System.out.println("No takes: no server served any load.");
             return 1;
         }
-        byTable.forEach(this::printTable);
+        List<Summary.Row> summary = new ArrayList<>();
+        byTable.forEach((table, byServer) -> printTable(table, byServer, summary));
+        Summary.append(takes.toAbsolutePath().getParent(), summary);
         return 0;
     }
 
-    private void printTable(String table, Map<String, List<Take>> byServer) {
+    private void printTable(String table, Map<String, List<Take>> byServer, List<Summary.Row> summary) {
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         byServer.forEach((server, serverTakes) -> runs.put(server, runs(serverTakes)));
         System.out.println();
@@ -99,6 +102,16 @@ final class ServersReportCommand implements Callable<Integer> {
                     100 * median(serverRuns, Run::serverBusy), cpu, cpu / median(ref, Run::cpuMicros),
                     median(serverRuns, Run::userMicros), 100 * median(serverRuns, Run::clientBusy),
                     100 * median(serverRuns, Run::other), median(serverRuns, Run::seconds));
+        });
+        List<Run> nettyNio = runs.getOrDefault("netty-nio", List.of());
+        runs.forEach((server, serverRuns) -> {
+            if (server.startsWith("nbio-") && !serverRuns.isEmpty()) {
+                double rate = median(serverRuns, Run::rate);
+                summary.add(new Summary.Row(title(table), server, rate, "requests/s", reference,
+                        rate / median(ref, Run::rate),
+                        nettyNio.isEmpty() ? Double.NaN : rate / median(nettyNio, Run::rate),
+                        median(ref, Run::cpuMicros) / median(serverRuns, Run::cpuMicros)));
+            }
         });
     }
 
