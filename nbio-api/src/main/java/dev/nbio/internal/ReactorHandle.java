@@ -11,8 +11,10 @@ import dev.nbio.spi.OperationRecord;
  *
  * <p>The receive-side hints save system calls that would find nothing; they never decide
  * whether an operation completes. A receive that is not tried at once is queued and its
- * readiness armed, and readiness is level-triggered, so bytes that are there, or a peer's
- * close, are reported at the next wait whatever the hints said.
+ * readiness armed, and a reactor backend's readiness must be level-triggered (a
+ * {@link java.nio.channels.Selector} is; so are epoll without {@code EPOLLET} and kqueue
+ * without {@code EV_CLEAR}), so bytes that are there, or a peer's close, are reported at
+ * the next wait whatever the hints said.
  */
 public abstract class ReactorHandle implements Handle {
     private OperationRecord readHead;
