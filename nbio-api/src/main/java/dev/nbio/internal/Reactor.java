@@ -13,6 +13,12 @@ import dev.nbio.spi.OperationRecord;
  * arm readiness; on readiness, retry the queued operations in order until one would block.
  * A backend supplies the single non-blocking attempt per operation kind, the readiness
  * registration and the wait; files, which have no readiness, it runs its own way.
+ *
+ * <p>A read-side call is not tried at once when the socket was found empty and no
+ * readiness was reported since ({@link ReactorHandle#receiveEmptied()}): a server's next
+ * receive usually comes right after it answered, before the client's next request, and
+ * trying it would cost a system call that finds nothing. The operation is queued and
+ * readiness armed instead, which reports whatever is there by the next wait.
  */
 public abstract class Reactor implements Notifier {
     /** {@link #attempt} result: the call would block; wait for readiness. */
@@ -123,9 +129,20 @@ public abstract class Reactor implements Notifier {
             // The last chunk's update has not reached the callback yet: send on after it has.
             return false;
         }
+        boolean read = isReadSide(op);
         while (true) {
+            if (read) {
+                if (handle.receiveEmptied()) {
+                    // Found empty, and no readiness since: the call would find nothing.
+                    return false;
+                }
+                handle.readAttempted();
+            }
             long result = attempt(handle, op);
             if (result == WOULD_BLOCK) {
+                if (read) {
+                    handle.readWouldBlock();
+                }
                 return false;
             }
             if (result == FAILED || Transfers.advance(op, result)) {
@@ -149,6 +166,7 @@ public abstract class Reactor implements Notifier {
      */
     protected final void onReady(ReactorHandle handle, boolean readable, boolean writable) {
         if (readable) {
+            handle.readinessReported(handle.wantsRead());
             drain(handle, true);
         }
         if (writable) {

@@ -76,9 +76,11 @@ final class NioNotifier extends Reactor {
         boolean writable = (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0;
         NioSocketHandle handle = (NioSocketHandle) key.attachment();
         onReady(handle, readable, writable);
-        if (readable && !handle.wantsRead() && key.isValid()) {
-            // Read interest outlived its operations (see updateInterest) and something came
-            // with nobody waiting: now it goes, or the selector would report it every time.
+        if (readable && handle.readinessIgnored() && !handle.wantsRead() && key.isValid()) {
+            // Read interest outlived its operations (see updateInterest), and twice now the
+            // socket was readable with nobody reading: it goes, or the selector would report
+            // the same bytes at every wait. Once is not enough: a server's next receive often
+            // comes in the tick after its send, just after a fast client's next request.
             key.interestOps(key.interestOps() & ~handle.readInterest());
         }
     }
@@ -129,7 +131,7 @@ final class NioNotifier extends Reactor {
         } else {
             // Read interest is dropped lazily: a server's next receive usually follows at once,
             // and clearing and setting it again costs two epoll_ctl calls per request. It goes
-            // when the socket becomes readable with no receive waiting (onKey).
+            // when the socket keeps being readable with no receive waiting (onKey).
             int current = handle.key.interestOps();
             int kept = ops | (current & handle.readInterest());
             if (current != kept) {

@@ -3,6 +3,7 @@ package dev.nbio.nio;
 import dev.nbio.OperationKind;
 import dev.nbio.TcpSocket;
 import dev.nbio.internal.ProvidedBuffers;
+import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Failure;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.OperationRecord;
@@ -41,7 +42,7 @@ final class NioSockets {
                 case DIAL -> finishDial(handle, op);
                 case RECV -> op.provideBuffer ? receiveProvided(handle, op)
                         : handle.isDatagram() ? receiveDatagram((DatagramChannel) handle.channel, op)
-                        : stream(read((SocketChannel) handle.channel, op.buffers));
+                        : receiveStream(handle, op);
                 case SEND -> handle.isDatagram() ? sendDatagram((DatagramChannel) handle.channel, op)
                         : stream(write((SocketChannel) handle.channel, op.buffers));
                 case SENDFILE -> sendfile((SocketChannel) handle.channel, op);
@@ -55,6 +56,21 @@ final class NioSockets {
             }
             return FAILED;
         }
+    }
+
+    /**
+     * A stream receive into the operation's buffers. Getting less than they had room for
+     * means the socket is empty now (a TCP read takes all there is, up to the room), which
+     * the reactor remembers so the next receive waits for readiness instead of finding nothing.
+     */
+    private static long receiveStream(NioSocketHandle handle, OperationRecord op) throws IOException {
+        ByteBuffer[] buffers = op.buffers;
+        long room = buffers.length == 1 ? buffers[0].remaining() : Transfers.remaining(buffers);
+        long bytes = read((SocketChannel) handle.channel, buffers);
+        if (bytes > 0 && bytes < room) {
+            handle.markReceiveEmptied();
+        }
+        return stream(bytes);
     }
 
     /** One buffer takes the plain read (the vectored call costs a readv and more set-up in the JDK). */
@@ -140,6 +156,9 @@ final class NioSockets {
                 op.address = source;
             } else {
                 received = stream(((SocketChannel) handle.channel).read(buffer));
+                if (received > 0 && received < buffer.capacity()) {
+                    handle.markReceiveEmptied();   // as in receiveStream
+                }
             }
         } catch (IOException | RuntimeException e) {
             provided.give(id);
