@@ -12,6 +12,7 @@ import dev.nbio.spi.Handle;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
@@ -42,6 +43,7 @@ final class NioNotifier extends Reactor {
     private static final Logger LOG = LoggerFactory.getLogger(NioNotifier.class);
 
     private final Selector selector;
+    private final NioWaker waker;
     private final Consumer<SelectionKey> onKey = this::onKey;
     private final ConcurrentLinkedQueue<OperationRecord> finishedFiles = new ConcurrentLinkedQueue<>();
     private final NioSockets sockets;
@@ -49,6 +51,12 @@ final class NioNotifier extends Reactor {
     NioNotifier(LoopContext context) throws IOException {
         super(context);
         this.selector = Selector.open();
+        try {
+            this.waker = new NioWaker(selector);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
         this.sockets = new NioSockets(context);
     }
 
@@ -71,6 +79,10 @@ final class NioNotifier extends Reactor {
         if (!key.isValid()) {
             return;
         }
+        if (key.attachment() == waker) {
+            drainWaker();
+            return;
+        }
         int ready = key.readyOps();
         boolean readable = (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         boolean writable = (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0;
@@ -85,6 +97,14 @@ final class NioNotifier extends Reactor {
         }
     }
 
+    private void drainWaker() {
+        try {
+            waker.drain();
+        } catch (IOException e) {
+            throw new UncheckedIOException("draining the NIO loop's wake-up pipe failed", e);
+        }
+    }
+
     @Override
     public void giveBack(OperationRecord op) {
         sockets.giveBack(op);
@@ -92,11 +112,12 @@ final class NioNotifier extends Reactor {
 
     @Override
     public void wakeUp() {
-        selector.wakeup();
+        waker.wakeUp();
     }
 
     @Override
     public void close() {
+        waker.closeQuietly();
         try {
             selector.close();
         } catch (IOException e) {
@@ -159,7 +180,7 @@ final class NioNotifier extends Reactor {
     /** Called on a worker thread when a file operation has ended. */
     void fileFinished(OperationRecord op) {
         finishedFiles.offer(op);
-        selector.wakeup();
+        waker.wakeUp();
     }
 
     @Override
