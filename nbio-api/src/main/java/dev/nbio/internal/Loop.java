@@ -20,6 +20,7 @@ import dev.nbio.spi.Handle;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.Notifier;
 import dev.nbio.spi.NotifierProvider;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import dev.nbio.spi.OperationRecord.State;
 import java.io.IOException;
@@ -73,7 +74,6 @@ public final class Loop extends Preparations implements LoopContext {
     /** Read by other threads in {@link #wakeUp} and {@link #exec}. */
     private volatile boolean closed;
     private boolean awaiting;
-    private long tickCount;
     private long nowNanos = System.nanoTime();
     private Instant nowInstant;
     private int waiting;
@@ -129,7 +129,6 @@ public final class Loop extends Preparations implements LoopContext {
         checkThread("tick");
         checkOpen();
         long timeoutNanos = Checks.timeoutNanos(timeout);
-        tickCount++;
         refreshNow();
         drainRemote();
         ready.takeAll(deferred);
@@ -259,15 +258,16 @@ public final class Loop extends Preparations implements LoopContext {
 
     /** Closes the socket or file an accept, dial or open made when nobody will receive it. */
     private static void discardResult(OperationRecord op) {
-        if (op.result == null) {
+        OperationExtras extras = op.extrasIfAny();
+        if (extras == null || extras.result == null) {
             return;
         }
         try {
-            op.result.handle().close();
+            extras.result.handle().close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("closing the unclaimed result of a {} operation failed", op.kind, e);
         }
-        op.result = null;
+        extras.result = null;
     }
 
     private void expireTimers() {
@@ -410,7 +410,6 @@ public final class Loop extends Preparations implements LoopContext {
 
     private void begin(OperationRecord op) {
         op.state = State.PENDING;
-        op.execTick = tickCount;
         waiting++;
         if (op.kind == OperationKind.NEXT_TICK) {
             complete(op);

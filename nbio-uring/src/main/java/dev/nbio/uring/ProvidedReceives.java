@@ -328,7 +328,7 @@ final class ProvidedReceives {
             op.providedId = id;
             op.transferred = result;
             if (op.handle instanceof UdpSocket) {
-                op.address = SocketAddresses.read(notifier.slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
+                op.extras().address = SocketAddresses.read(notifier.slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
             }
         }
         notifier.finishSlot(op);
