@@ -340,10 +340,14 @@ public final class Loop extends Preparations implements LoopContext {
 
     /** A provided receive buffer goes back to the backend once nobody can read it any more. */
     private void giveBackBuffer(OperationRecord op) {
-        if (op.provided != null) {
+        if (!op.provideBuffer) {
+            return;
+        }
+        OperationExtras extras = op.extras();
+        if (extras.provided != null) {
             notifier.giveBack(op);
-            op.provided = null;
-            op.providedId = -1;
+            extras.provided = null;
+            extras.providedId = -1;
         }
     }
 
@@ -431,7 +435,7 @@ public final class Loop extends Preparations implements LoopContext {
             throw new IllegalStateException("the " + op.kind + " operation's callback is running; only a detached "
                     + "operation may be executed again");
         }
-        if (op.provided != null) {
+        if (op.provideBuffer && op.extras().provided != null) {
             throw new IllegalStateException("this recvProvided operation's buffer is still in use by its callback; "
                     + "execute it again after the callback has returned, or start a new recvProvided");
         }
@@ -521,7 +525,7 @@ public final class Loop extends Preparations implements LoopContext {
         // joins the pool when it is recycled.
         OperationRecord op = inLoopThread() ? pool.take() : new OperationRecord(this);
         op.kind = kind;
-        op.callback = callback;
+        op.callback(callback);
         op.timeoutNanos = timeoutNanos;
         if (timeoutNanos >= 0) {
             op.deadlineNanos = System.nanoTime() + timeoutNanos;

@@ -123,6 +123,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
     public final Operation prepRecvProvided(SocketHandle socket, Duration timeout, Callback callback) {
         OperationRecord op = recv(socket, false, timeout, callback);
         op.provideBuffer = true;
+        op.extras(); // made now, where allocating is expected, not when the buffer arrives
         return op;
     }
 

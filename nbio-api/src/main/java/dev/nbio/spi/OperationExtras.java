@@ -6,13 +6,15 @@ import dev.nbio.FileType;
 import dev.nbio.IoHandle;
 import dev.nbio.PollEvent;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Set;
 
 /**
  * The inputs and results that only some kinds of operation use, kept out of
- * {@link OperationRecord} so that the common record stays small: addresses, file positions
- * and the open, stat, poll and sendfile fields, and the details of a failure. A record makes
+ * {@link OperationRecord} so that the common record stays small: addresses, file positions,
+ * the open, stat, poll and sendfile fields, a provided receive buffer, the details of a
+ * failure and the user data. A record makes
  * it the first time an operation needs it ({@link OperationRecord#extras()}) and keeps it
  * through pooling, so a warm loop allocates none; a record that never needed it (a timeout,
  * a TCP receive) has none ({@link OperationRecord#extrasIfAny()} is {@code null}).
@@ -42,6 +44,13 @@ public final class OperationExtras {
     /** Open: the mode of a created file. */
     public int permissions;
 
+    /** Free-form user data ({@link dev.nbio.Operation#userData(Object)}). */
+    Object userData;
+
+    /** Recv into a provided buffer: the buffer holding the bytes, position 0 to limit; the backend takes it back. */
+    public ByteBuffer provided;
+    /** The backend's number for {@link #provided}, {@code -1} for none. */
+    public int providedId = -1;
     /** Sendfile: the bytes the transfer covers. */
     public long total;
     /** Recv: the UDP source; accept: the client's address. */
@@ -71,6 +80,9 @@ public final class OperationExtras {
         directory = null;
         flags = null;
         permissions = 0;
+        userData = null;
+        provided = null;
+        providedId = -1;
         clearResults();
     }
 

@@ -74,12 +74,11 @@ public final class OperationRecord implements Operation {
     public boolean heldByBackend;
     /** Whether the record is linked into the core's ready queue. */
     public boolean queued;
-    /** A receive into a buffer the backend provides ({@code recvProvided}); {@link #buffers} is null. */
+    /**
+     * A receive into a buffer the backend provides ({@code recvProvided}); {@link #buffers} is
+     * null, and the buffer goes to {@link OperationExtras#provided}.
+     */
     public boolean provideBuffer;
-    /** The provided buffer holding a receive's bytes, position 0 to limit; the backend takes it back. */
-    public ByteBuffer provided;
-    /** The backend's number for {@link #provided}. */
-    public int providedId = -1;
     /** A progress update is queued for the callback (sendfile with progress updates). */
     public boolean progressDue;
     /**
@@ -90,14 +89,11 @@ public final class OperationRecord implements Operation {
     /** Increments on every reuse, to tell uses of one record apart (also usable in io_uring user_data). */
     public int generation;
 
-    /** The plain callback, when no attachment callback is set. */
-    public Callback callback;
-    /** The attachment form's callback. */
-    public AttachmentCallback<Object> attachmentCallback;
-    /** The attachment form's attachment. */
-    public Object attachment;
-    /** Free-form user data. */
-    public Object userData;
+    // One field for either form of callback, told apart by the flag: a Callback, or an
+    // AttachmentCallback<Object> to be called with the attachment.
+    private Object callback;
+    private boolean attachmentForm;
+    private Object attachment;
 
     /** The socket or file the operation works on (for dial: none; for accept: the listener). */
     public IoHandle handle;
@@ -182,12 +178,9 @@ public final class OperationRecord implements Operation {
     public void reset() {
         kind = null;
         detached = removed = cancelRequested = heldByBackend = queued = all = false;
-        progressDue = timedOut = provideBuffer = false;
-        provided = null;
-        providedId = -1;
+        progressDue = timedOut = provideBuffer = attachmentForm = false;
         callback = null;
-        attachmentCallback = null;
-        attachment = userData = null;
+        attachment = null;
         handle = null;
         buffers = null;
         if (single != null) {
@@ -235,12 +228,25 @@ public final class OperationRecord implements Operation {
         }
     }
 
+    /**
+     * Sets the plain callback, the one an operation is prepared with; {@link #withAttachment}
+     * replaces it.
+     *
+     * @param callback the callback, not {@code null}
+     */
+    public void callback(Callback callback) {
+        this.callback = callback;
+        this.attachmentForm = false;
+        this.attachment = null;
+    }
+
     /** Runs the callback of whichever form the operation was started in. */
+    @SuppressWarnings("unchecked")
     public void invokeCallback() {
-        if (attachmentCallback != null) {
-            attachmentCallback.onComplete(this, attachment);
+        if (attachmentForm) {
+            ((AttachmentCallback<Object>) callback).onComplete(this, attachment);
         } else {
-            callback.onComplete(this);
+            ((Callback) callback).onComplete(this);
         }
     }
 
@@ -294,13 +300,15 @@ public final class OperationRecord implements Operation {
     @Override
     public Object userData() {
         checkLive();
-        return userData;
+        return extras == null ? null : extras.userData;
     }
 
     @Override
     public Operation userData(Object data) {
         checkLive();
-        this.userData = data;
+        if (data != null || extras != null) {
+            extras().userData = data;
+        }
         return this;
     }
 
@@ -311,7 +319,6 @@ public final class OperationRecord implements Operation {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> Operation withAttachment(T attachment, AttachmentCallback<? super T> callback) {
         Objects.requireNonNull(callback, "callback");
         if (state != State.PREPARED) {
@@ -319,8 +326,8 @@ public final class OperationRecord implements Operation {
             throw new IllegalStateException("withAttachment is only allowed before exec; the operation is " + state);
         }
         this.attachment = attachment;
-        this.attachmentCallback = (AttachmentCallback<Object>) callback;
-        this.callback = null;
+        this.callback = callback;
+        this.attachmentForm = true;
         return this;
     }
 

@@ -148,7 +148,8 @@ final class ResultViews {
 
         @Override
         public java.nio.ByteBuffer buffer() {
-            return op.provided;
+            OperationExtras x = op.extrasIfAny();
+            return x == null ? null : x.provided;
         }
 
         @Override

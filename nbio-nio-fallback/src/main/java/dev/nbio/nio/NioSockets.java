@@ -153,14 +153,15 @@ final class NioSockets {
             provided.give(id);
             return received;
         }
-        op.provided = buffer.flip();
-        op.providedId = id;
+        OperationExtras extras = op.extras();
+        extras.provided = buffer.flip();
+        extras.providedId = id;
         return received;
     }
 
     /** Takes back a provided receive buffer. */
     void giveBack(OperationRecord op) {
-        provided.give(op.providedId);
+        provided.give(op.extras().providedId);
     }
 
     private long receiveDatagram(DatagramChannel channel, OperationRecord op) throws IOException {

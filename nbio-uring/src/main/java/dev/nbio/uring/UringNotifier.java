@@ -631,9 +631,10 @@ final class UringNotifier implements Notifier {
             return;
         }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
-            if (op.provideBuffer && op.provided == null && op.providedId >= 0) {
-                receives.giveBackId(op.providedId); // a loop-pool buffer taken for a receive that never came
-                op.providedId = -1;
+            OperationExtras extras = op.provideBuffer ? op.extras() : null;
+            if (extras != null && extras.provided == null && extras.providedId >= 0) {
+                receives.giveBackId(extras.providedId); // a loop-pool buffer taken for a receive that never came
+                extras.providedId = -1;
             }
             cancelled(op);
             if (op.kind == OperationKind.DIAL) {
