@@ -20,6 +20,7 @@ import dev.nbio.spi.Handle;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.Notifier;
 import dev.nbio.spi.NotifierProvider;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import dev.nbio.spi.OperationRecord.State;
 import java.io.IOException;
@@ -97,7 +98,6 @@ public final class Loop extends Preparations implements LoopContext {
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
     private boolean awaiting;
-    private long tickCount;
     private long nowNanos = System.nanoTime();
     private Instant nowInstant;
     private int waiting;
@@ -153,7 +153,6 @@ public final class Loop extends Preparations implements LoopContext {
         checkThread("tick");
         checkOpen();
         long timeoutNanos = Checks.timeoutNanos(timeout);
-        tickCount++;
         refreshNow();
         drainRemote();
         ready.takeAll(deferred);
@@ -293,15 +292,16 @@ public final class Loop extends Preparations implements LoopContext {
 
     /** Closes the socket or file an accept, dial or open made when nobody will receive it. */
     private static void discardResult(OperationRecord op) {
-        if (op.result == null) {
+        OperationExtras extras = op.extrasIfAny();
+        if (extras == null || extras.result == null) {
             return;
         }
         try {
-            op.result.handle().close();
+            extras.result.handle().close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("closing the unclaimed result of a {} operation failed", op.kind, e);
         }
-        op.result = null;
+        extras.result = null;
     }
 
     private void expireTimers() {
@@ -374,10 +374,14 @@ public final class Loop extends Preparations implements LoopContext {
 
     /** A provided receive buffer goes back to the backend once nobody can read it any more. */
     private void giveBackBuffer(OperationRecord op) {
-        if (op.provided != null) {
+        if (!op.provideBuffer) {
+            return;
+        }
+        OperationExtras extras = op.extras();
+        if (extras.provided != null) {
             notifier.giveBack(op);
-            op.provided = null;
-            op.providedId = -1;
+            extras.provided = null;
+            extras.providedId = -1;
         }
     }
 
@@ -457,7 +461,6 @@ public final class Loop extends Preparations implements LoopContext {
 
     private void begin(OperationRecord op) {
         op.state = State.PENDING;
-        op.execTick = tickCount;
         waiting++;
         if (op.kind == OperationKind.NEXT_TICK) {
             complete(op);
@@ -479,7 +482,7 @@ public final class Loop extends Preparations implements LoopContext {
             throw new IllegalStateException("the " + op.kind + " operation's callback is running; only a detached "
                     + "operation may be executed again");
         }
-        if (op.provided != null) {
+        if (op.provideBuffer && op.extras().provided != null) {
             throw new IllegalStateException("this recvProvided operation's buffer is still in use by its callback; "
                     + "execute it again after the callback has returned, or start a new recvProvided");
         }
@@ -573,7 +576,7 @@ public final class Loop extends Preparations implements LoopContext {
             op = takeForeign();
         }
         op.kind = kind;
-        op.callback = callback;
+        op.callback(callback);
         op.timeoutNanos = timeoutNanos;
         if (timeoutNanos >= 0) {
             op.deadlineNanos = System.nanoTime() + timeoutNanos;

@@ -13,6 +13,7 @@ import dev.nbio.PollEvent;
 import dev.nbio.SocketHandle;
 import dev.nbio.TcpSocket;
 import dev.nbio.UdpSocket;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -88,7 +89,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
             throw new IllegalArgumentException("dial needs a resolved address, got unresolved " + endpoint);
         }
         OperationRecord op = prepare(OperationKind.DIAL, callback, Checks.timeoutNanos(timeout));
-        op.endpoint = endpoint;
+        op.extras().endpoint = endpoint;
         return op;
     }
 
@@ -106,8 +107,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
                                     Callback callback) {
         Checks.receiveBuffer(buffer, "recv");
         OperationRecord op = recv(socket, all, timeout, callback);
-        op.buffers = op.single;
-        op.single[0] = buffer;
+        op.useSingleBuffer(buffer);
         return op;
     }
 
@@ -123,6 +123,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
     public final Operation prepRecvProvided(SocketHandle socket, Duration timeout, Callback callback) {
         OperationRecord op = recv(socket, false, timeout, callback);
         op.provideBuffer = true;
+        op.extras(); // made now, where allocating is expected, not when the buffer arrives
         return op;
     }
 
@@ -140,8 +141,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
                                     boolean all, Duration timeout, Callback callback) {
         Checks.sendBuffer(buffer, "send");
         OperationRecord op = send(socket, destination, all, timeout, callback);
-        op.buffers = op.single;
-        op.single[0] = buffer;
+        op.useSingleBuffer(buffer);
         return op;
     }
 
@@ -156,7 +156,9 @@ abstract sealed class Preparations implements EventLoop permits Loop {
         }
         OperationRecord op = prepare(OperationKind.SEND, callback, Checks.timeoutNanos(timeout));
         op.handle = socket;
-        op.endpoint = destination;
+        if (destination != null) {
+            op.extras().endpoint = destination; // a TCP send needs no extras
+        }
         op.all = all && socket instanceof TcpSocket;
         return op;
     }
@@ -171,7 +173,7 @@ abstract sealed class Preparations implements EventLoop permits Loop {
         }
         OperationRecord op = prepare(OperationKind.POLL, callback, Checks.timeoutNanos(timeout));
         op.handle = socket;
-        op.pollEvent = event;
+        op.extras().pollEvent = event;
         return op;
     }
 
@@ -186,10 +188,11 @@ abstract sealed class Preparations implements EventLoop permits Loop {
         }
         OperationRecord op = prepare(OperationKind.SENDFILE, callback, Checks.timeoutNanos(timeout));
         op.handle = socket;
-        op.file = file;
-        op.offset = offset;
-        op.length = length;
-        op.progressUpdates = progressUpdates;
+        OperationExtras extras = op.extras();
+        extras.file = file;
+        extras.offset = offset;
+        extras.length = length;
+        extras.progressUpdates = progressUpdates;
         return op;
     }
 
@@ -211,10 +214,11 @@ abstract sealed class Preparations implements EventLoop permits Loop {
         }
         Set<FileFlag> checked = flags(flags);
         OperationRecord op = prepare(OperationKind.OPEN, callback, -1);
-        op.directory = dir;
-        op.path = path;
-        op.flags = checked;
-        op.permissions = permissions;
+        OperationExtras extras = op.extras();
+        extras.directory = dir;
+        extras.path = path;
+        extras.flags = checked;
+        extras.permissions = permissions;
         return op;
     }
 
@@ -251,10 +255,9 @@ abstract sealed class Preparations implements EventLoop permits Loop {
         Checks.offset(offset);
         OperationRecord op = prepare(kind, callback, Checks.timeoutNanos(timeout));
         op.handle = file;
-        op.offset = offset;
+        op.extras().offset = offset;
         op.all = all;
-        op.buffers = op.single;
-        op.single[0] = buffer;
+        op.useSingleBuffer(buffer);
         return op;
     }
 

@@ -5,6 +5,7 @@ import dev.nbio.PollEvent;
 import dev.nbio.spi.Failure;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.Notifier;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 
 /**
@@ -49,7 +50,7 @@ public abstract class Reactor implements Notifier {
     protected abstract long attempt(ReactorHandle handle, OperationRecord op);
 
     /**
-     * Starts a dial: creates the socket, sets {@link OperationRecord#result} and begins the connect.
+     * Starts a dial: creates the socket, sets {@link OperationExtras#result} and begins the connect.
      *
      * @param op the dial
      * @return the new socket's handle when the connect is in progress; {@code null} when it
@@ -148,7 +149,7 @@ public abstract class Reactor implements Notifier {
             if (result == FAILED || Transfers.advance(op, result)) {
                 return true;
             }
-            if (op.kind == OperationKind.SENDFILE && op.progressUpdates && result > 0) {
+            if (op.kind == OperationKind.SENDFILE && op.extras().progressUpdates && result > 0) {
                 // One chunk per readiness: the update reaches the callback before the next
                 // chunk goes, and a long sendfile does not hold the loop.
                 context.progress(op);
@@ -196,11 +197,13 @@ public abstract class Reactor implements Notifier {
                 return true;
             }
             case DIAL -> {
-                ReactorHandle handle = op.result == null ? null : (ReactorHandle) op.result.handle();
+                // The socket being connected is the dial's result until the dial is done.
+                OperationExtras extras = op.extras();
+                ReactorHandle handle = extras.result == null ? null : (ReactorHandle) extras.result.handle();
                 if (handle != null) {
                     handle.unlink(false, op);
                     closeQuietly(handle);
-                    op.result = null;
+                    extras.result = null;
                 }
                 return true;
             }
@@ -238,7 +241,7 @@ public abstract class Reactor implements Notifier {
         while ((queued = handle.pop(read)) != null) {
             queued.fail(Failure.CLOSED, 0, null);
             if (queued.kind == OperationKind.DIAL) {
-                queued.result = null;
+                queued.extras().result = null;
             }
             context.complete(queued);
         }
@@ -255,7 +258,7 @@ public abstract class Reactor implements Notifier {
     private static boolean isReadSide(OperationRecord op) {
         return switch (op.kind) {
             case ACCEPT, RECV -> true;
-            case POLL -> op.pollEvent == PollEvent.READABLE;
+            case POLL -> op.extras().pollEvent == PollEvent.READABLE;
             default -> false;
         };
     }

@@ -38,7 +38,7 @@ public final class Transfers {
             }
             case SENDFILE -> {
                 op.transferred += bytes;
-                return op.transferred >= op.total;
+                return op.transferred >= op.extras().total;
             }
             default -> {
                 return true;

@@ -41,8 +41,8 @@ public interface Notifier extends AutoCloseable {
     boolean cancel(OperationRecord op);
 
     /**
-     * Takes back the buffer a receive into a provided buffer used ({@link OperationRecord#provided},
-     * {@link OperationRecord#providedId}); the core calls it once the callback has returned, or
+     * Takes back the buffer a receive into a provided buffer used ({@link OperationExtras#provided},
+     * {@link OperationExtras#providedId}); the core calls it once the callback has returned, or
      * when the operation will not be called back. Every backend that completes a
      * {@code provideBuffer} receive with a buffer implements it.
      *

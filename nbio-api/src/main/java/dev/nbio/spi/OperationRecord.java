@@ -6,15 +6,11 @@ import dev.nbio.Callback;
 import dev.nbio.CloseResult;
 import dev.nbio.DialResult;
 import dev.nbio.EventLoop;
-import dev.nbio.FileFlag;
-import dev.nbio.FileHandle;
-import dev.nbio.FileType;
 import dev.nbio.IoHandle;
 import dev.nbio.OpError;
 import dev.nbio.OpenResult;
 import dev.nbio.Operation;
 import dev.nbio.OperationKind;
-import dev.nbio.PollEvent;
 import dev.nbio.PollResult;
 import dev.nbio.ReadResult;
 import dev.nbio.RecvResult;
@@ -22,17 +18,20 @@ import dev.nbio.SendResult;
 import dev.nbio.SendfileResult;
 import dev.nbio.StatResult;
 import dev.nbio.WriteResult;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The one operation record shared by the public API, the loop core and the backends: the
  * kind, the inputs, the results, the callback and the backend's scratch fields. Records are
  * pooled per loop and reused, which is why every field is plain and {@link #reset()} clears
  * them. The fields are public for backends; applications see only {@link Operation}.
+ *
+ * <p>The record holds what every operation uses; what only some kinds use is in its
+ * {@link OperationExtras}, made on first use. The split is for the records the pool cannot
+ * supply: every pending operation beyond the pool's capacity (a million pending timeouts,
+ * say) is a new record, and its size is what adding it costs, in allocation and in the
+ * collector's copying. A timeout makes nothing but its record.
  *
  * <p>Everything here is confined to the loop's thread, except that another thread may fill
  * in a freshly prepared record before handing it over through the loop's queue.
@@ -60,8 +59,6 @@ public final class OperationRecord implements Operation {
 
     /** The loop that owns the record. */
     public final EventLoop loop;
-    /** One-element array reused for single-buffer operations, so they allocate nothing. */
-    public final ByteBuffer[] single = new ByteBuffer[1];
 
     /** The kind of operation. */
     public OperationKind kind;
@@ -77,12 +74,11 @@ public final class OperationRecord implements Operation {
     public boolean heldByBackend;
     /** Whether the record is linked into the core's ready queue. */
     public boolean queued;
-    /** A receive into a buffer the backend provides ({@code recvProvided}); {@link #buffers} is null. */
+    /**
+     * A receive into a buffer the backend provides ({@code recvProvided}); {@link #buffers} is
+     * null, and the buffer goes to {@link OperationExtras#provided}.
+     */
     public boolean provideBuffer;
-    /** The provided buffer holding a receive's bytes, position 0 to limit; the backend takes it back. */
-    public java.nio.ByteBuffer provided;
-    /** The backend's number for {@link #provided}. */
-    public int providedId = -1;
     /** A progress update is queued for the callback (sendfile with progress updates). */
     public boolean progressDue;
     /**
@@ -93,68 +89,29 @@ public final class OperationRecord implements Operation {
     /** Increments on every reuse, to tell uses of one record apart (also usable in io_uring user_data). */
     public int generation;
 
-    /** The plain callback, when no attachment callback is set. */
-    public Callback callback;
-    /** The attachment form's callback. */
-    public AttachmentCallback<Object> attachmentCallback;
-    /** The attachment form's attachment. */
-    public Object attachment;
-    /** Free-form user data. */
-    public Object userData;
+    // One field for either form of callback, told apart by the flag: a Callback, or an
+    // AttachmentCallback<Object> to be called with the attachment.
+    private Object callback;
+    private boolean attachmentForm;
+    private Object attachment;
 
     /** The socket or file the operation works on (for dial: none; for accept: the listener). */
     public IoHandle handle;
-    /** The buffers to fill or drain; {@link #single} for one buffer. */
+    /** The buffers to fill or drain; the record's own one-element array for one buffer ({@link #useSingleBuffer}). */
     public ByteBuffer[] buffers;
     /** Keep going until the buffers are full or drained. */
     public boolean all;
-    /** Dial: where to connect; send: the UDP destination. */
-    public InetSocketAddress endpoint;
-    /** Read, write, sendfile: the file offset. */
-    public long offset;
-    /** Sendfile: bytes to send, {@code -1} for the rest of the file. */
-    public long length;
-    /** Sendfile: the file to send. */
-    public FileHandle file;
-    /** Poll: the readiness waited for. */
-    public PollEvent pollEvent;
-    /** Sendfile: report progress after every chunk. */
-    public boolean progressUpdates;
-    /** Open: the path. */
-    public Path path;
-    /** Open: the directory a relative path starts from, or {@code null}. */
-    public FileHandle directory;
-    /** Open: the flags. */
-    public Set<FileFlag> flags;
-    /** Open: the mode of a created file. */
-    public int permissions;
     /** Timeout op: its duration; other ops: their timeout; {@code -1} for none. */
     public long timeoutNanos = -1;
     /** When the timer fires, on the {@link System#nanoTime()} scale. */
     public long deadlineNanos;
     /** The record's slot in the core's timer heap, {@code -1} when not in it. */
     public int timerIndex = -1;
-    /** The tick in which the record was executed. */
-    public long execTick;
 
     /** Bytes received, sent, read or written so far. */
     public long transferred;
-    /** Sendfile: the bytes the transfer covers. */
-    public long total;
-    /** Recv: the UDP source; accept: the client's address. */
-    public InetSocketAddress address;
-    /** Accept, dial, open: the new handle. */
-    public IoHandle result;
-    /** Stat: the file type. */
-    public FileType fileType;
-    /** Stat: the file size. */
-    public long fileSize;
     /** The failure, or {@code null} on success. */
     public Failure failure;
-    /** The OS error code behind the failure, or 0. */
-    public int errno;
-    /** The exception behind the failure, or {@code null}. */
-    public Throwable cause;
 
     /** Backend scratch: any object (a pending syscall state, a future, ...). */
     public Object backendData;
@@ -167,7 +124,11 @@ public final class OperationRecord implements Operation {
     /** Prepared on a thread other than the loop's; the core recycles it for such threads. */
     public boolean preparedElsewhere;
 
-    private final ResultViews views = new ResultViews(this);
+    // Made on first use and kept through pooling: a timeout needs none of them, so a million
+    // pending timeouts (each a fresh record once the pool is empty) do not pay for them.
+    private OperationExtras extras;
+    private ByteBuffer[] single;
+    private ResultViews views;
 
     /**
      * Creates a free record.
@@ -178,27 +139,58 @@ public final class OperationRecord implements Operation {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
+    /**
+     * The inputs and results only some kinds of operation use, made on first use: call it to
+     * fill them in, or to read what the operation's kind always has (a dial's endpoint, an
+     * open's path).
+     *
+     * @return the record's extras, never {@code null}
+     */
+    public OperationExtras extras() {
+        OperationExtras x = extras;
+        return x != null ? x : (extras = new OperationExtras());
+    }
+
+    /**
+     * The extras if the record has any, without making them: for reading a field that may
+     * never have been set (a TCP receive's source address).
+     *
+     * @return the record's extras, or {@code null}
+     */
+    public OperationExtras extrasIfAny() {
+        return extras;
+    }
+
+    /**
+     * Points {@link #buffers} at the record's own one-element array holding {@code buffer},
+     * so single-buffer operations allocate no array once the record has made it.
+     *
+     * @param buffer the operation's one buffer
+     */
+    public void useSingleBuffer(ByteBuffer buffer) {
+        ByteBuffer[] array = single;
+        if (array == null) {
+            single = array = new ByteBuffer[1];
+        }
+        array[0] = buffer;
+        buffers = array;
+    }
+
     /** Clears every input, result and link, keeping the owner, for reuse. */
     public void reset() {
         kind = null;
-        detached = removed = cancelRequested = heldByBackend = queued = all = progressUpdates = false;
-        progressDue = timedOut = provideBuffer = false;
-        provided = null;
-        providedId = -1;
+        detached = removed = cancelRequested = heldByBackend = queued = all = false;
+        progressDue = timedOut = provideBuffer = attachmentForm = false;
         callback = null;
-        attachmentCallback = null;
-        attachment = userData = null;
+        attachment = null;
         handle = null;
         buffers = null;
-        single[0] = null;
-        endpoint = null;
-        offset = length = 0;
-        pollEvent = null;
-        file = null;
-        path = null;
-        directory = null;
-        flags = null;
-        permissions = 0;
+        if (single != null) {
+            single[0] = null;
+        }
+        if (extras != null) {
+            extras.clear();
+        }
         timeoutNanos = -1;
         deadlineNanos = 0;
         timerIndex = -1;
@@ -212,13 +204,11 @@ public final class OperationRecord implements Operation {
     /** Clears the results, and the backend's own progress in {@link #backendLong}, before a (re-)execution. */
     public void clearResults() {
         backendLong = 0;
-        transferred = total = fileSize = 0;
-        address = null;
-        result = null;
-        fileType = null;
+        transferred = 0;
         failure = null;
-        errno = 0;
-        cause = null;
+        if (extras != null) {
+            extras.clearResults();
+        }
     }
 
     /**
@@ -230,16 +220,35 @@ public final class OperationRecord implements Operation {
      */
     public void fail(Failure failure, int errno, Throwable cause) {
         this.failure = failure;
-        this.errno = errno;
-        this.cause = cause;
+        if (errno != 0 || cause != null) {
+            OperationExtras x = extras();
+            x.errno = errno;
+            x.cause = cause;
+        } else if (extras != null) {
+            extras.errno = 0;
+            extras.cause = null;
+        }
+    }
+
+    /**
+     * Sets the plain callback, the one an operation is prepared with; {@link #withAttachment}
+     * replaces it.
+     *
+     * @param callback the callback, not {@code null}
+     */
+    public void callback(Callback callback) {
+        this.callback = callback;
+        this.attachmentForm = false;
+        this.attachment = null;
     }
 
     /** Runs the callback of whichever form the operation was started in. */
+    @SuppressWarnings("unchecked")
     public void invokeCallback() {
-        if (attachmentCallback != null) {
-            attachmentCallback.onComplete(this, attachment);
+        if (attachmentForm) {
+            ((AttachmentCallback<Object>) callback).onComplete(this, attachment);
         } else {
-            callback.onComplete(this);
+            ((Callback) callback).onComplete(this);
         }
     }
 
@@ -281,25 +290,27 @@ public final class OperationRecord implements Operation {
     @Override
     public int errno() {
         checkLive();
-        return errno;
+        return extras == null ? 0 : extras.errno;
     }
 
     @Override
     public Throwable cause() {
         checkLive();
-        return cause;
+        return extras == null ? null : extras.cause;
     }
 
     @Override
     public Object userData() {
         checkLive();
-        return userData;
+        return extras == null ? null : extras.userData;
     }
 
     @Override
     public Operation userData(Object data) {
         checkLive();
-        this.userData = data;
+        if (data != null || extras != null) {
+            extras().userData = data;
+        }
         return this;
     }
 
@@ -310,7 +321,6 @@ public final class OperationRecord implements Operation {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> Operation withAttachment(T attachment, AttachmentCallback<? super T> callback) {
         Objects.requireNonNull(callback, "callback");
         if (state != State.PREPARED) {
@@ -318,8 +328,8 @@ public final class OperationRecord implements Operation {
             throw new IllegalStateException("withAttachment is only allowed before exec; the operation is " + state);
         }
         this.attachment = attachment;
-        this.attachmentCallback = (AttachmentCallback<Object>) callback;
-        this.callback = null;
+        this.callback = callback;
+        this.attachmentForm = true;
         return this;
     }
 
@@ -333,67 +343,72 @@ public final class OperationRecord implements Operation {
     @Override
     public AcceptResult accept() {
         expect(OperationKind.ACCEPT);
-        return views.accept();
+        return views().accept();
     }
 
     @Override
     public DialResult dial() {
         expect(OperationKind.DIAL);
-        return views.dial();
+        return views().dial();
     }
 
     @Override
     public RecvResult recv() {
         expect(OperationKind.RECV);
-        return views.recv();
+        return views().recv();
     }
 
     @Override
     public SendResult send() {
         expect(OperationKind.SEND);
-        return views.send();
+        return views().send();
     }
 
     @Override
     public ReadResult read() {
         expect(OperationKind.READ);
-        return views.read();
+        return views().read();
     }
 
     @Override
     public WriteResult write() {
         expect(OperationKind.WRITE);
-        return views.write();
+        return views().write();
     }
 
     @Override
     public OpenResult open() {
         expect(OperationKind.OPEN);
-        return views.open();
+        return views().open();
     }
 
     @Override
     public StatResult stat() {
         expect(OperationKind.STAT);
-        return views.stat();
+        return views().stat();
     }
 
     @Override
     public CloseResult close() {
         expect(OperationKind.CLOSE);
-        return views.close();
+        return views().close();
     }
 
     @Override
     public PollResult poll() {
         expect(OperationKind.POLL);
-        return views.poll();
+        return views().poll();
     }
 
     @Override
     public SendfileResult sendfile() {
         expect(OperationKind.SENDFILE);
-        return views.sendfile();
+        return views().sendfile();
+    }
+
+    private ResultViews views() {
+        ResultViews v = views;
+        return v != null ? v : (views = new ResultViews(this));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.nbio.DialError;
 import dev.nbio.DialResult;
 import dev.nbio.FileHandle;
 import dev.nbio.FileType;
+import dev.nbio.IoHandle;
 import dev.nbio.OpenError;
 import dev.nbio.OpenResult;
 import dev.nbio.PollError;
@@ -94,15 +95,26 @@ final class ResultViews {
         return sendfile != null ? sendfile : (sendfile = new Sendfile());
     }
 
+    // Read without making the extras: a TCP receive, a failed accept or stat never had them.
+    private IoHandle result() {
+        OperationExtras x = op.extrasIfAny();
+        return x == null ? null : x.result;
+    }
+
+    private InetSocketAddress address() {
+        OperationExtras x = op.extrasIfAny();
+        return x == null ? null : x.address;
+    }
+
     private final class Accept implements AcceptResult {
         @Override
         public TcpSocket client() {
-            return (TcpSocket) op.result;
+            return (TcpSocket) result();
         }
 
         @Override
         public InetSocketAddress clientAddress() {
-            return op.address;
+            return address();
         }
 
         @Override
@@ -114,7 +126,7 @@ final class ResultViews {
     private final class Dial implements DialResult {
         @Override
         public TcpSocket socket() {
-            return (TcpSocket) op.result;
+            return (TcpSocket) result();
         }
 
         @Override
@@ -131,12 +143,13 @@ final class ResultViews {
 
         @Override
         public InetSocketAddress source() {
-            return op.address;
+            return address();
         }
 
         @Override
         public java.nio.ByteBuffer buffer() {
-            return op.provided;
+            OperationExtras x = op.extrasIfAny();
+            return x == null ? null : x.provided;
         }
 
         @Override
@@ -184,7 +197,7 @@ final class ResultViews {
     private final class Open implements OpenResult {
         @Override
         public FileHandle file() {
-            return (FileHandle) op.result;
+            return (FileHandle) result();
         }
 
         @Override
@@ -196,12 +209,14 @@ final class ResultViews {
     private final class Stat implements StatResult {
         @Override
         public FileType type() {
-            return op.fileType;
+            OperationExtras x = op.extrasIfAny();
+            return x == null ? null : x.fileType;
         }
 
         @Override
         public long size() {
-            return op.fileSize;
+            OperationExtras x = op.extrasIfAny();
+            return x == null ? 0 : x.fileSize;
         }
 
         @Override
@@ -220,7 +235,7 @@ final class ResultViews {
     private final class Poll implements PollResult {
         @Override
         public PollEvent event() {
-            return op.pollEvent;
+            return op.extras().pollEvent;
         }
 
         @Override
@@ -237,7 +252,7 @@ final class ResultViews {
 
         @Override
         public long total() {
-            return op.total;
+            return op.extras().total;
         }
 
         @Override

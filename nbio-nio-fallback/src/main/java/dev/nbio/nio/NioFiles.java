@@ -6,6 +6,7 @@ import dev.nbio.FileType;
 import dev.nbio.Permissions;
 import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Handle;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,8 +50,9 @@ final class NioFiles {
         try {
             switch (op.kind) {
                 case OPEN -> {
-                    Handle dir = op.directory == null ? null : op.directory.handle();
-                    op.result = new FileHandle(op.loop, open(dir, op.path, op.flags, op.permissions));
+                    OperationExtras x = op.extras();
+                    Handle dir = x.directory == null ? null : x.directory.handle();
+                    x.result = new FileHandle(op.loop, open(dir, x.path, x.flags, x.permissions));
                 }
                 case READ -> read(op);
                 case WRITE -> write(op);
@@ -119,9 +121,10 @@ final class NioFiles {
     private static void read(OperationRecord op) throws IOException {
         FileChannel channel = channel(op);
         ByteBuffer buffer = op.buffers[0];
+        long offset = op.extras().offset;
         long bytes;
         do {
-            int read = channel.read(buffer, op.offset + op.transferred);
+            int read = channel.read(buffer, offset + op.transferred);
             bytes = Math.max(read, 0);
         } while (!Transfers.advance(op, bytes));
     }
@@ -141,9 +144,10 @@ final class NioFiles {
     private static void writeAll(NioFileHandle file, OperationRecord op) throws IOException {
         FileChannel channel = file.channel;
         ByteBuffer buffer = op.buffers[0];
+        long offset = op.extras().offset;
         do {
             // Like O_APPEND on Linux: an appending file takes every write at its end, whatever the offset.
-            long position = file.appendByHand ? channel.size() : op.offset + op.transferred;
+            long position = file.appendByHand ? channel.size() : offset + op.transferred;
             int written = channel.write(buffer, position);
             if (written == 0 && buffer.hasRemaining()) {
                 throw new IOException("No space left on device (a write made no progress)");
@@ -160,8 +164,9 @@ final class NioFiles {
         if (!file.channel.isOpen()) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        op.fileType = file.type;
-        op.fileSize = file.type == FileType.REGULAR ? file.channel.size() : 0;
+        OperationExtras x = op.extras();
+        x.fileType = file.type;
+        x.fileSize = file.type == FileType.REGULAR ? file.channel.size() : 0;
     }
 
     private static FileChannel channel(OperationRecord op) {

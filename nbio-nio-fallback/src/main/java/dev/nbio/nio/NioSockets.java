@@ -6,6 +6,7 @@ import dev.nbio.internal.ProvidedBuffers;
 import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Failure;
 import dev.nbio.spi.LoopContext;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,24 +95,25 @@ final class NioSockets {
         }
         try {
             NioNotifier.configureStream(client);
-            op.address = NioNotifier.remote(client);
+            op.extras().address = NioNotifier.remote(client);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
-        op.result = NioNotifier.wrap(context, client);
+        op.extras().result = NioNotifier.wrap(context, client);
         return 0;
     }
 
     NioSocketHandle startDial(OperationRecord op) {
-        InetSocketAddress endpoint = op.endpoint;
+        OperationExtras extras = op.extras();
+        InetSocketAddress endpoint = extras.endpoint;
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open(endpoint.getAddress() instanceof java.net.Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             NioNotifier.configureStream(channel);
             TcpSocket socket = NioNotifier.wrap(context, channel);
-            op.result = socket;
+            extras.result = socket;
             if (channel.connect(endpoint)) {
                 return null;
             }
@@ -121,7 +123,7 @@ final class NioSockets {
         } catch (IOException | RuntimeException e) {
             NioFailures.fail(op, e);
             closeQuietly(channel);
-            op.result = null;
+            extras.result = null;
             return null;
         }
     }
@@ -136,7 +138,7 @@ final class NioSockets {
 
     private static void abandonDial(NioSocketHandle handle, OperationRecord op) {
         closeQuietly(handle.channel);
-        op.result = null;
+        op.extras().result = null;
     }
 
     /** A receive into a buffer from the loop's pool, taken only when there is something to read. */
@@ -153,7 +155,9 @@ final class NioSockets {
             if (handle.isDatagram()) {
                 InetSocketAddress source = (InetSocketAddress) ((DatagramChannel) handle.channel).receive(buffer);
                 received = source == null ? WOULD_BLOCK : buffer.position();
-                op.address = source;
+                if (source != null) {
+                    op.extras().address = source;
+                }
             } else {
                 received = stream(((SocketChannel) handle.channel).read(buffer));
                 if (received > 0 && received < buffer.capacity()) {
@@ -168,14 +172,15 @@ final class NioSockets {
             provided.give(id);
             return received;
         }
-        op.provided = buffer.flip();
-        op.providedId = id;
+        OperationExtras extras = op.extras();
+        extras.provided = buffer.flip();
+        extras.providedId = id;
         return received;
     }
 
     /** Takes back a provided receive buffer. */
     void giveBack(OperationRecord op) {
-        provided.give(op.providedId);
+        provided.give(op.extras().providedId);
     }
 
     private long receiveDatagram(DatagramChannel channel, OperationRecord op) throws IOException {
@@ -186,7 +191,7 @@ final class NioSockets {
             if (source == null) {
                 return WOULD_BLOCK;
             }
-            op.address = source;
+            op.extras().address = source;
             return buffers[0].position() - before;
         }
         ByteBuffer scratch = scratch();
@@ -194,7 +199,7 @@ final class NioSockets {
         if (source == null) {
             return WOULD_BLOCK;
         }
-        op.address = source;
+        op.extras().address = source;
         scratch.flip();
         int received = scratch.remaining();
         for (ByteBuffer buffer : buffers) {
@@ -207,13 +212,15 @@ final class NioSockets {
     }
 
     private long sendDatagram(DatagramChannel channel, OperationRecord op) throws IOException {
-        if (op.endpoint == null) {
+        OperationExtras extras = op.extrasIfAny();
+        InetSocketAddress destination = extras == null ? null : extras.endpoint;
+        if (destination == null) {
             long sent = channel.write(op.buffers);
             return sent == 0 ? WOULD_BLOCK : sent;
         }
         ByteBuffer[] buffers = op.buffers;
         if (buffers.length == 1) {
-            int sent = channel.send(buffers[0], op.endpoint);
+            int sent = channel.send(buffers[0], destination);
             return sent == 0 ? WOULD_BLOCK : sent;
         }
         ByteBuffer scratch = scratch();
@@ -225,7 +232,7 @@ final class NioSockets {
             scratch.position(scratch.position() + buffer.remaining());
         }
         scratch.flip();
-        int sent = channel.send(scratch, op.endpoint);
+        int sent = channel.send(scratch, destination);
         if (sent == 0) {
             return WOULD_BLOCK;
         }
@@ -243,17 +250,18 @@ final class NioSockets {
     }
 
     private static long sendfile(SocketChannel socket, OperationRecord op) throws IOException {
-        java.nio.channels.FileChannel file = ((NioFileHandle) op.file.handle()).channel;
+        OperationExtras x = op.extras();
+        java.nio.channels.FileChannel file = ((NioFileHandle) x.file.handle()).channel;
         if (op.backendLong == 0) {
-            op.total = op.length >= 0 ? op.length : Math.max(0, file.size() - op.offset);
+            x.total = x.length >= 0 ? x.length : Math.max(0, file.size() - x.offset);
             op.backendLong = 1;
-            if (op.total == 0) {
+            if (x.total == 0) {
                 return 0;
             }
         }
-        long position = op.offset + op.transferred;
-        long left = op.total - op.transferred;
-        long sent = file.transferTo(position, op.progressUpdates ? Math.min(left, PROGRESS_CHUNK) : left, socket);
+        long position = x.offset + op.transferred;
+        long left = x.total - op.transferred;
+        long sent = file.transferTo(position, x.progressUpdates ? Math.min(left, PROGRESS_CHUNK) : left, socket);
         if (sent > 0) {
             return sent;
         }

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Steady-state allocation: a TCP ping-pong of 64-byte messages and a next-tick chain, both
  * in the attachment form with static callbacks, must allocate nothing per completed
- * operation once warm. Measured with the JVM's per-thread allocation counter; the figure is
- * printed (and recorded in docs/allocation.md).
+ * operation once warm; a pending timeout the pool cannot serve costs one small record.
+ * Measured with the JVM's per-thread allocation counter; the figures are printed (and
+ * recorded in docs/allocation.md).
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.nbio.tck.Backends#names")
@@ -28,6 +29,8 @@ class AllocationTest extends LoopTest {
     /** Bytes per operation tolerated for the JVM's own noise (counters, a rare resize); far below one object per operation. */
     private static final double LIMIT_BYTES_PER_OP = 0.5;
     private static final Duration TICK = Duration.ofSeconds(1);
+    private static final int PENDING_TIMEOUTS = 100_000;
+    private static final double LIMIT_BYTES_PER_PENDING_TIMEOUT = 128;
 
     /** One side of the ping-pong: its socket, its buffer and how many rounds are left. */
     private static final class Peer {
@@ -133,6 +136,49 @@ class AllocationTest extends LoopTest {
 
     private static void onHop(Operation op, Relay relay) {
         relay.hops++;
+    }
+
+    /**
+     * A pending timeout beyond what the pool holds is a new record, and its size is what adding
+     * a timer costs (libuv's million-timers benchmark adds a million at once): the record alone,
+     * no array, no result views, no extras. The record is 120 bytes on a 64-bit JVM with
+     * compressed references (it was 312 with what it used to carry); the limit leaves room for
+     * one more field, not for another object.
+     */
+    @Test
+    void aPendingTimeoutCostsOneSmallRecord() {
+        Duration hour = Duration.ofHours(1);
+        Operation[] pending = new Operation[PENDING_TIMEOUTS];
+        // A first round grows the timer heap to size and fills the pool, so the measured
+        // round allocates records only (the pool serves its first few thousand).
+        addTimeouts(pending, hour);
+        removeAll(pending);
+        ThreadMXBean threads = threadBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        addTimeouts(pending, hour);
+        double bytesPerTimeout = (threads.getCurrentThreadAllocatedBytes() - before) / (double) PENDING_TIMEOUTS;
+        System.out.printf("[%s] pending-timeout allocation: %.1f bytes per timeout%n", backend, bytesPerTimeout);
+        assertEquals(PENDING_TIMEOUTS, loop.numWaiting());
+        removeAll(pending);
+        assertTrue(bytesPerTimeout <= LIMIT_BYTES_PER_PENDING_TIMEOUT,
+                backend + " allocated " + bytesPerTimeout + " bytes per pending timeout");
+    }
+
+    private void addTimeouts(Operation[] pending, Duration duration) {
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = loop.timeout(duration, pending, AllocationTest::onUnexpectedFire);
+        }
+    }
+
+    private void removeAll(Operation[] pending) {
+        for (int i = 0; i < pending.length; i++) {
+            loop.remove(pending[i]);
+            pending[i] = null;
+        }
+    }
+
+    private static void onUnexpectedFire(Operation op, Operation[] pending) {
+        throw new AssertionError("an hour-long timeout fired during the test");
     }
 
     private static void onTick(Operation op, long[] left) {

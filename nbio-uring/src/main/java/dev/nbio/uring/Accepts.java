@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.nbio.TcpSocket;
 import dev.nbio.spi.Failure;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -147,12 +148,13 @@ final class Accepts {
         listener.everAccepted = true;
         UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, listener.ipv6, null);
         UringNotifier.noDelay(handle);
+        OperationExtras extras = op.extras();
         try {
-            op.address = handle.remoteAddress();
+            extras.address = handle.remoteAddress();
         } catch (IOException e) {
-            op.address = null;
+            extras.address = null;
         }
-        op.result = new TcpSocket(notifier.loop(), handle);
+        extras.result = new TcpSocket(notifier.loop(), handle);
         notifier.finishSlot(op);
     }
 }

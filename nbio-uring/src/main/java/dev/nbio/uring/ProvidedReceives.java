@@ -10,6 +10,7 @@ import dev.nbio.UdpSocket;
 import dev.nbio.internal.ProvidedBuffers;
 import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Failure;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -42,7 +43,7 @@ final class ProvidedReceives {
 
     /** Takes back the buffer a receive's callback had. */
     void giveBack(OperationRecord op) {
-        giveBackId(op.providedId);
+        giveBackId(op.extras().providedId);
     }
 
     /**
@@ -77,7 +78,7 @@ final class ProvidedReceives {
                 notifier.finishSlot(op);
                 return;
             }
-            op.providedId = id;
+            op.extras().providedId = id;
             ByteBuffer buffer = fallbackBuffers.buffer(id).clear();
             bufferAddress = notifier.addressOf(buffer);
             bufferLength = buffer.capacity();
@@ -117,9 +118,10 @@ final class ProvidedReceives {
             int offset = handle.heldOffset();
             int length = handle.heldLength();
             handle.dropHeld();
-            op.provided = offset == 0 ? bufferRing.deliver(id, length)
+            OperationExtras extras = op.extras();
+            extras.provided = offset == 0 ? bufferRing.deliver(id, length)
                     : bufferRing.deliver(id, offset + length).position(offset).slice();
-            op.providedId = id;
+            extras.providedId = id;
             op.transferred = length;
             notifier.finishSlot(op);
             return;
@@ -199,8 +201,9 @@ final class ProvidedReceives {
             if (providedHead) {
                 handle.dequeue(true, head);
                 notifier.slots.waiting[Slots.slotOf(head)] = false;
-                head.provided = bufferRing.deliver(id, result);
-                head.providedId = id;
+                OperationExtras extras = head.extras();
+                extras.provided = bufferRing.deliver(id, result);
+                extras.providedId = id;
                 head.transferred = result;
                 notifier.finishSlot(head);
                 OperationRecord next = waitingHead(handle);
@@ -312,8 +315,9 @@ final class ProvidedReceives {
     }
 
     void received(OperationRecord op, int slot, int result, int flags) {
-        int id = bufferRing != null ? ((flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1) : op.providedId;
-        op.providedId = -1;
+        OperationExtras extras = op.extras();
+        int id = bufferRing != null ? ((flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1) : extras.providedId;
+        extras.providedId = -1;
         if (result <= 0) {
             if (id >= 0) {
                 giveBackId(id);
@@ -323,12 +327,12 @@ final class ProvidedReceives {
                 return;
             }
         } else {
-            op.provided = bufferRing != null ? bufferRing.deliver(id, result)
+            extras.provided = bufferRing != null ? bufferRing.deliver(id, result)
                     : fallbackBuffers.buffer(id).clear().limit(result);
-            op.providedId = id;
+            extras.providedId = id;
             op.transferred = result;
             if (op.handle instanceof UdpSocket) {
-                op.address = SocketAddresses.read(notifier.slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
+                extras.address = SocketAddresses.read(notifier.slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
             }
         }
         notifier.finishSlot(op);

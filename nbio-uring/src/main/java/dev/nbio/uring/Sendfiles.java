@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.nbio.internal.Transfers;
 import dev.nbio.spi.Failure;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,7 +52,8 @@ final class Sendfiles {
     }
 
     void start(OperationRecord op) {
-        UringHandle file = (UringHandle) op.file.handle();
+        OperationExtras extras = op.extras();
+        UringHandle file = (UringHandle) extras.file.handle();
         if (!file.isOpen()) {
             op.fail(Failure.CLOSED, 0, null);
             notifier.finishSlot(op);
@@ -72,8 +74,8 @@ final class Sendfiles {
         }
         int size = Libc.fcntl(state.pipeWrite, F_SETPIPE_SZ, PIPE_BYTES);
         state.pipeBytes = size > 0 ? size : DEFAULT_PIPE_BYTES;
-        if (op.length >= 0) {
-            op.total = op.length;
+        if (extras.length >= 0) {
+            extras.total = extras.length;
             next(op, state);
             return;
         }
@@ -93,7 +95,8 @@ final class Sendfiles {
             return;
         }
         UringHandle socket = UringNotifier.handleOf(op);
-        UringHandle file = (UringHandle) op.file.handle();
+        OperationExtras extras = op.extras();
+        UringHandle file = (UringHandle) extras.file.handle();
         if (!socket.isOpen() || !file.isOpen()) {
             op.fail(Failure.CLOSED, 0, null);
             finish(op);
@@ -107,7 +110,7 @@ final class Sendfiles {
             notifier.linkDeadline(op, sqe);
             return;
         }
-        long left = op.total - op.transferred;
+        long left = extras.total - op.transferred;
         if (left <= 0) {
             finish(op);
             return;
@@ -118,7 +121,7 @@ final class Sendfiles {
             return;
         }
         long sqe = ring.nextSqe();
-        splice(ring, sqe, file.fd, op.offset + op.transferred, state.pipeWrite, (int) Math.min(left, state.pipeBytes),
+        splice(ring, sqe, file.fd, extras.offset + op.transferred, state.pipeWrite, (int) Math.min(left, state.pipeBytes),
                 op.backendLong | SPLICE_IN);
         state.inFlight = op.backendLong | SPLICE_IN;
         notifier.linkDeadline(op, sqe);
@@ -157,7 +160,8 @@ final class Sendfiles {
             Transfers.advance(op, result);
             // An update after every splice that sent bytes; while one waits for its callback
             // the core merges the next into it, so there is at most one per tick.
-            if (op.progressUpdates && op.transferred < op.total && !op.cancelRequested) {
+            OperationExtras extras = op.extras();
+            if (extras.progressUpdates && op.transferred < extras.total && !op.cancelRequested) {
                 notifier.context.progress(op);
             }
         } else if (result == -UringErrors.EAGAIN) {
@@ -200,7 +204,8 @@ final class Sendfiles {
         }
         MemorySegment scratch = notifier.slots.scratchOf(slotOf(op));
         long size = scratch.get(JAVA_LONG, base(slotOf(op)) + STATX + STATX_SIZE_OFFSET);
-        op.total = Math.max(0, size - op.offset);
+        OperationExtras extras = op.extras();
+        extras.total = Math.max(0, size - extras.offset);
         next(op, state);
     }
 

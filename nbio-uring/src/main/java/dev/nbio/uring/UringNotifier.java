@@ -22,6 +22,7 @@ import dev.nbio.spi.Failure;
 import dev.nbio.spi.Handle;
 import dev.nbio.spi.LoopContext;
 import dev.nbio.spi.Notifier;
+import dev.nbio.spi.OperationExtras;
 import dev.nbio.spi.OperationRecord;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -212,7 +213,7 @@ final class UringNotifier implements Notifier {
                 }
             }
             case READ, WRITE -> fileTransfer(op);
-            case POLL -> poll(op, op.pollEvent == PollEvent.READABLE ? POLLIN : POLLOUT);
+            case POLL -> poll(op, op.extras().pollEvent == PollEvent.READABLE ? POLLIN : POLLOUT);
             case SENDFILE -> sendfiles.start(op);
             case CLOSE -> close(op);
             case OPEN -> open(op);
@@ -277,7 +278,7 @@ final class UringNotifier implements Notifier {
     }
 
     private void dial(OperationRecord op) {
-        InetSocketAddress endpoint = op.endpoint;
+        InetSocketAddress endpoint = op.extras().endpoint;
         boolean ipv6 = endpoint.getAddress() instanceof java.net.Inet6Address;
         int fd = Libc.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -287,7 +288,7 @@ final class UringNotifier implements Notifier {
         }
         UringHandle handle = new UringHandle(fd, UringHandle.Kind.STREAM, ipv6, null);
         noDelay(handle);
-        op.result = new TcpSocket(loop(), handle);
+        op.extras().result = new TcpSocket(loop(), handle);
         int slot = Slots.slotOf(op);
         int length = SocketAddresses.write(endpoint, slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
         long sqe = ring.nextSqe();
@@ -334,9 +335,12 @@ final class UringNotifier implements Notifier {
             if (incoming) {
                 name = slots.address(slot, SOCKADDR);
                 nameLength = (int) SOCKADDR_STORAGE_SIZE;
-            } else if (op.endpoint != null) {
-                name = slots.address(slot, SOCKADDR);
-                nameLength = SocketAddresses.write(op.endpoint, s, base + SOCKADDR);
+            } else {
+                OperationExtras extras = op.extrasIfAny(); // a send without a destination has none
+                if (extras != null && extras.endpoint != null) {
+                    name = slots.address(slot, SOCKADDR);
+                    nameLength = SocketAddresses.write(extras.endpoint, s, base + SOCKADDR);
+                }
             }
         }
         s.set(JAVA_LONG, base + MSGHDR + MSGHDR_NAME, name);
@@ -452,7 +456,7 @@ final class UringNotifier implements Notifier {
         long length = s.get(JAVA_LONG, Slots.base(slot) + IOVECS + 8);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, incoming ? IORING_OP_READ : IORING_OP_WRITE, handleOf(op).fd, address,
-                (int) Math.min(length, Integer.MAX_VALUE), op.offset + op.transferred, op.backendLong);
+                (int) Math.min(length, Integer.MAX_VALUE), op.extras().offset + op.transferred, op.backendLong);
         linkDeadline(op, sqe);
     }
 
@@ -504,11 +508,12 @@ final class UringNotifier implements Notifier {
 
     private void open(OperationRecord op) {
         int slot = Slots.slotOf(op);
-        Path path = op.path;
+        OperationExtras extras = op.extras();
+        Path path = extras.path;
         Path resolved = path;
         int directory = AT_FDCWD;
-        if (op.directory != null && !path.isAbsolute()) {
-            UringHandle dir = (UringHandle) op.directory.handle();
+        if (extras.directory != null && !path.isAbsolute()) {
+            UringHandle dir = (UringHandle) extras.directory.handle();
             if (!dir.isOpen()) {
                 fail(op, Failure.CLOSED);
                 return;
@@ -527,8 +532,8 @@ final class UringNotifier implements Notifier {
         block.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
         op.backendData = resolved;
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_OPENAT, directory, block.address(), op.permissions, 0, op.backendLong);
-        ring.opFlags(sqe, openFlags(op.flags));
+        ring.prepare(sqe, IORING_OP_OPENAT, directory, block.address(), extras.permissions, 0, op.backendLong);
+        ring.opFlags(sqe, openFlags(extras.flags));
     }
 
     static int openFlags(Set<FileFlag> flags) {
@@ -626,9 +631,10 @@ final class UringNotifier implements Notifier {
             return;
         }
         if (result == -UringErrors.ECANCELED && op.kind != OperationKind.SENDFILE) {
-            if (op.provideBuffer && op.provided == null && op.providedId >= 0) {
-                receives.giveBackId(op.providedId); // a loop-pool buffer taken for a receive that never came
-                op.providedId = -1;
+            OperationExtras extras = op.provideBuffer ? op.extras() : null;
+            if (extras != null && extras.provided == null && extras.providedId >= 0) {
+                receives.giveBackId(extras.providedId); // a loop-pool buffer taken for a receive that never came
+                extras.providedId = -1;
             }
             cancelled(op);
             if (op.kind == OperationKind.DIAL) {
@@ -722,27 +728,29 @@ final class UringNotifier implements Notifier {
         UringHandle listener = handleOf(op);
         UringHandle handle = new UringHandle(result, UringHandle.Kind.STREAM, listener.ipv6, null);
         noDelay(handle);
-        op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
-        op.result = new TcpSocket(loop(), handle);
+        OperationExtras extras = op.extras();
+        extras.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
+        extras.result = new TcpSocket(loop(), handle);
         finishSlot(op);
     }
 
     private void dialed(OperationRecord op, int result) {
         if (result < 0) {
-            UringErrors.fail(op, -result, "connect to " + op.endpoint);
+            UringErrors.fail(op, -result, "connect to " + op.extras().endpoint);
             discardDial(op);
         }
         finishSlot(op);
     }
 
     private static void discardDial(OperationRecord op) {
-        if (op.result != null) {
+        OperationExtras extras = op.extras();
+        if (extras.result != null) {
             try {
-                op.result.handle().close();
+                extras.result.handle().close();
             } catch (IOException ignored) {
                 // The dial failed; its half-made socket is of no use to anyone.
             }
-            op.result = null;
+            extras.result = null;
         }
     }
 
@@ -754,7 +762,7 @@ final class UringNotifier implements Notifier {
         boolean incoming = op.kind == OperationKind.RECV;
         account(op, slot, result, incoming);
         if (incoming && op.handle instanceof UdpSocket) {
-            op.address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
+            op.extras().address = SocketAddresses.read(slots.scratchOf(slot), Slots.base(slot) + SOCKADDR);
         }
         if (Transfers.advance(op, result) || op.cancelRequested || op.timedOut) {
             finishSlot(op);
@@ -796,12 +804,12 @@ final class UringNotifier implements Notifier {
 
     private void opened(OperationRecord op, int result) {
         if (result < 0) {
-            UringErrors.fail(op, -result, "open " + op.path);
+            UringErrors.fail(op, -result, "open " + op.extras().path);
             finishSlot(op);
             return;
         }
         Path resolved = (Path) op.backendData;
-        op.result = new FileHandle(loop(), new UringHandle(result, UringHandle.Kind.FILE, false, resolved));
+        op.extras().result = new FileHandle(loop(), new UringHandle(result, UringHandle.Kind.FILE, false, resolved));
         finishSlot(op);
     }
 
@@ -812,11 +820,12 @@ final class UringNotifier implements Notifier {
         }
         MemorySegment s = slots.scratchOf(slot);
         int mode = Short.toUnsignedInt(s.get(JAVA_SHORT, Slots.base(slot) + STATX + STATX_MODE_OFFSET)) & S_IFMT;
-        op.fileType = mode == S_IFREG ? FileType.REGULAR
+        OperationExtras extras = op.extras();
+        extras.fileType = mode == S_IFREG ? FileType.REGULAR
                 : mode == S_IFDIR ? FileType.DIRECTORY
                 : mode == S_IFLNK ? FileType.SYMLINK
                 : FileType.OTHER;
-        op.fileSize = op.fileType == FileType.REGULAR ? s.get(JAVA_LONG, Slots.base(slot) + STATX + STATX_SIZE_OFFSET) : 0;
+        extras.fileSize = extras.fileType == FileType.REGULAR ? s.get(JAVA_LONG, Slots.base(slot) + STATX + STATX_SIZE_OFFSET) : 0;
         finishSlot(op);
     }
 
