@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
         description = "Prints medians and ratios to the best Netty transport from a results file, one table set per shape.")
 final class ReportCommand implements Callable<Integer> {
 
+    /** Said where the ratios' base is not a Netty server. */
+    private static final String NO_NETTY = "no Netty transport kept an undisturbed slice";
+
     @Parameters(paramLabel = "RESULTS", description = "The tab-separated file the clients wrote (--out).")
     private Path results;
 
@@ -98,8 +101,10 @@ final class ReportCommand implements Callable<Integer> {
         List<Run> ref = byServer.get(reference);
 
         System.out.println("**" + shape.describe() + ": throughput.** Medians over rounds (a round: the undisturbed"
-                + " slices of one run). Ratios are to " + reference + ", the Netty transport with the highest median"
-                + " rate; 'same round' is the median of the ratios to it within each round (how many rounds in brackets).");
+                + " slices of one run). Ratios are to " + reference + ", "
+                + (isNetty(reference) ? "the Netty transport with the highest median rate"
+                        : "the first server measured, since " + NO_NETTY)
+                + "; 'same round' is the median of the ratios to it within each round (how many rounds in brackets).");
         System.out.println();
         System.out.println("| server | rounds | round trips/s | vs " + reference + " | same round | p50 µs | p99 µs |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -145,8 +150,9 @@ final class ReportCommand implements Callable<Integer> {
                 + " (send to whole echo). Medians over rounds (a round: the undisturbed slices of one run). Latency"
                 + " ratios are the best Netty transport's latency divided by the server's, so 1.00 or more means"
                 + " the server answers at least as fast; the best Netty transport is the one with the lowest median"
-                + " of that percentile (p50: " + ref50 + ", p99: " + ref99 + "). 'same round' is the median of the"
-                + " ratios within each round (how many rounds in brackets).");
+                + " of that percentile (p50: " + ref50 + ", p99: " + ref99 + ")"
+                + (isNetty(ref50) && isNetty(ref99) ? "" : "; " + NO_NETTY + ", so the ratios are to the first server measured")
+                + ". 'same round' is the median of the ratios within each round (how many rounds in brackets).");
         System.out.println();
         System.out.println("| server | rounds | p50 µs | vs " + ref50 + " (its p50 ÷ this; ≥ 1: as fast) | same round"
                 + " | p99 µs | vs " + ref99 + " (its p99 ÷ this; ≥ 1: as fast) | same round | round trips/s | server CPU"
@@ -169,6 +175,10 @@ final class ReportCommand implements Callable<Integer> {
         });
     }
 
+    private static boolean isNetty(String server) {
+        return server.startsWith("netty-");
+    }
+
     /**
      * The Netty server whose runs rank highest by {@code better}; the first measured server
      * when no Netty server measured anything, so the ratios still have a base.
@@ -176,7 +186,7 @@ final class ReportCommand implements Callable<Integer> {
     private static String bestNetty(Map<String, List<Run>> byServer, Comparator<List<Run>> better) {
         List<String> measured = byServer.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
                 .toList();
-        return measured.stream().filter(s -> s.startsWith("netty-"))
+        return measured.stream().filter(ReportCommand::isNetty)
                 .max(Comparator.comparing(byServer::get, better))
                 .orElse(measured.getFirst());
     }
