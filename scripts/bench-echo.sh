@@ -24,15 +24,17 @@
 # Each client run is a fresh JVM with its own WARMUP, and the rounds and the rotating server
 # order are kept, so a slow spell of the machine is spread over the servers as before.
 #
-# Full mode: 3 rounds, per shape 5 s warm-up + 10 s measured per server (about 9 minutes on
-# a quiet machine, up to 17 on a busy one). --quick: 1 round, 2 s + 3 s per shape, to check
+# Full mode: 3 rounds, per shape 5 s warm-up + 10 s measured per server (about 8 minutes on
+# a quiet machine, up to 16 on a busy one). --quick: 1 round, 2 s + 3 s per shape, to check
 # that every server runs both shapes (a smoke test; its numbers are not figures).
 #
 # The machine may be shared. The client measures in one-second slices and drops a slice in
 # which other processes used more than MAX_OTHER of a core (it reads /proc/stat and the two
 # processes' CPU time), measuring on until DURATION seconds are kept or MAX_DURATION seconds
 # have passed; before each client run the script waits up to QUIET_WAIT seconds for the
-# cores to be nearly idle. Every slice, kept or not, is in slices.tsv.
+# cores to be nearly idle. Every slice, kept or not, is in slices.tsv. With one connection
+# the cores idle between round trips and the kernel's tick-sampled busy time reads low, so
+# the filter lets through about 0.2 of a core more other load (docs/benchmarks.md, Method).
 #
 # Settings (environment): SERVERS, CONNECTIONS ("50 1": one shape per count, in that order;
 # a count of 1 is reported as latency, more as throughput), SIZE (64), ROUNDS, WARMUP,
