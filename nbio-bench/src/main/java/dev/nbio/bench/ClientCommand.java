@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code client}: runs the {@link EchoClient} against a server, prints the figures, and
@@ -27,14 +30,17 @@ import picocli.CommandLine.Option;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Drives an echo server with N closed-loop connections and reports round trips per second and latency.")
 final class ClientCommand implements Callable<Integer> {
-    /** The columns of a result line, in order. */
+    /**
+     * The columns of a result line, in order. The shape (connections, message size) comes
+     * last, so that readers of the older files' column positions still find theirs.
+     */
     static final String HEADER = String.join("\t", "server", "round", "round_trips_per_s", "p50_us", "p99_us",
             "p999_us", "server_cpu", "server_user", "client_cpu", "core0_busy", "core1_busy", "other_cpu", "stolen",
-            "kept_s", "measured_s", "round_trips");
+            "kept_s", "measured_s", "round_trips", "connections", "size");
 
     /** The columns of a slice line. */
     static final String SLICE_HEADER = String.join("\t", "server", "round", "slice", "round_trips_per_s",
-            "server_cpu", "server_user", "client_cpu", "other_cpu", "kept");
+            "server_cpu", "server_user", "client_cpu", "other_cpu", "kept", "connections", "size");
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     private String host;
@@ -42,7 +48,8 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "Server port.")
     private int port;
 
-    @Option(names = "--connections", defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", defaultValue = "50",
+            description = "Connections, each with one message in flight (default: ${DEFAULT-VALUE}).")
     private int connections;
 
     @Option(names = "--size", defaultValue = "64", description = "Message size in bytes (default: ${DEFAULT-VALUE}).")
@@ -81,8 +88,15 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--slices", description = "File to append one tab-separated line per slice to.")
     private Path slices;
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (connections < 1 || size < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--connections and --size must be at least 1, got " + connections + " and " + size);
+        }
         EchoClient client = new EchoClient(new EchoClient.Settings(new InetSocketAddress(host, port), connections, size,
                 seconds(warmupSeconds), seconds(measureSeconds), seconds(maxMeasureSeconds), seconds(sliceSeconds)));
         SliceJudge judge = new SliceJudge();
@@ -97,10 +111,11 @@ final class ClientCommand implements Callable<Integer> {
                 fmt("%.3f", judge.clientCpu / kept),
                 fmt("%.3f", judge.core0 / kept), fmt("%.3f", judge.core1 / kept), fmt("%.3f", judge.other / kept),
                 fmt("%.3f", judge.stolen / kept),
-                fmt("%.2f", kept), fmt("%.2f", result.spentNanos() / 1e9), Long.toString(result.roundTrips()));
-        System.out.printf(Locale.ROOT, "%s round %d: %.0f round trips/s, p50 %.1f us, p99 %.1f us; "
+                fmt("%.2f", kept), fmt("%.2f", result.spentNanos() / 1e9), Long.toString(result.roundTrips()),
+                Integer.toString(connections), Integer.toString(size));
+        System.out.printf(Locale.ROOT, "%s round %d, %d x %d B: %.0f round trips/s, p50 %.1f us, p99 %.1f us; "
                         + "CPU: server %.0f%% (user %.0f%%), client %.0f%%, others %.0f%% of a core; kept %.0f of %.0f s%n",
-                label, round, result.perSecond(), micros(h, 50), micros(h, 99),
+                label, round, connections, size, result.perSecond(), micros(h, 50), micros(h, 99),
                 100 * judge.serverCpu / kept, 100 * judge.serverUser / kept, 100 * judge.clientCpu / kept, 100 * judge.other / kept,
                 kept, result.spentNanos() / 1e9);
         if (out != null) {
@@ -159,7 +174,8 @@ final class ClientCommand implements Callable<Integer> {
             sliceLines.append(String.join("\t", label, Integer.toString(round), Integer.toString(slice),
                     fmt("%.0f", roundTrips / seconds), fmt("%.3f", dServer / seconds), fmt("%.3f", dServerUser / seconds),
                     fmt("%.3f", dClient / seconds),
-                    fmt("%.3f", dOther / seconds), keep ? "yes" : "no")).append('\n');
+                    fmt("%.3f", dOther / seconds), keep ? "yes" : "no",
+                    Integer.toString(connections), Integer.toString(size))).append('\n');
             if (keep) {
                 serverCpu += dServer;
                 serverUser += dServerUser;
