@@ -50,7 +50,7 @@ elif [ -n "${1:-}" ]; then
 else
   ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-10}; MAX_DURATION=${MAX_DURATION:-25}
 fi
-read -r -a SERVERS <<< "${SERVERS:-nbio-uring nbio-nio netty-io_uring netty-epoll}"
+read -r -a SERVERS <<< "${SERVERS:-nbio-uring nbio-nio netty-io_uring netty-epoll netty-nio}"
 read -r -a SHAPES <<< "${CONNECTIONS:-50 1}"
 for conns in "${SHAPES[@]}"; do
   if ! [[ "$conns" =~ ^[1-9][0-9]*$ ]] || [ "$(printf '%s\n' "${SHAPES[@]}" | grep -cx "$conns")" -gt 1 ]; then
@@ -163,6 +163,7 @@ echo
 echo "== $(nproc) cores, Linux $(uname -r), $(java -version 2>&1 | head -1);" \
      "shapes: ${SHAPES[*]} connection(s) x $SIZE bytes; $ROUNDS round(s) of ${WARMUP}s warm-up + ${DURATION}s kept per shape" \
      "(slices with other load > $MAX_OTHER core dropped); took $((SECONDS - START))s"
-java "${JVM_OPTS[@]}" -jar "$JAR" report "$RESULTS"
+# The tables also go to report.md (and nbio's rows to summary.tsv), for scripts/bench.sh's page.
+java "${JVM_OPTS[@]}" -jar "$JAR" report "$RESULTS" | tee "$OUT/report.md"
 echo
 echo "Runs: $RESULTS; every slice: $SLICES"

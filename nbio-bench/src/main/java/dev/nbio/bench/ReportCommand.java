@@ -70,6 +70,7 @@ final class ReportCommand implements Callable<Integer> {
         Map<Shape, Map<String, List<Run>>> byShape = read();
         boolean anyMeasured = false;
         boolean first = true;
+        List<Summary.Row> summary = new ArrayList<>();
         for (Map.Entry<Shape, Map<String, List<Run>>> entry : byShape.entrySet()) {
             if (!first) {
                 System.out.println();
@@ -85,14 +86,56 @@ final class ReportCommand implements Callable<Integer> {
             anyMeasured = true;
             if (shape.latency()) {
                 printLatency(shape, byServer);
+                summary.addAll(latencySummary(shape, byServer));
             } else {
                 printThroughput(shape, byServer);
+                summary.addAll(throughputSummary(shape, byServer));
             }
         }
         if (byShape.isEmpty()) {
             System.out.println("No result lines in " + results + ".");
         }
+        Summary.append(results.toAbsolutePath().getParent(), summary);
         return anyMeasured ? 0 : 1;
+    }
+
+    /** nbio's rates for summary.tsv: against the best Netty transport's and Netty NIO's, and the CPU per round trip. */
+    private static List<Summary.Row> throughputSummary(Shape shape, Map<String, List<Run>> byServer) {
+        String reference = bestNetty(byServer, Comparator.comparingDouble(runs -> median(runs, Run::perSecond)));
+        List<Run> ref = byServer.get(reference);
+        List<Run> nettyNio = byServer.getOrDefault("netty-nio", List.of());
+        List<Summary.Row> rows = new ArrayList<>();
+        byServer.forEach((server, runs) -> {
+            if (server.startsWith("nbio-") && !runs.isEmpty()) {
+                double rate = median(runs, Run::perSecond);
+                rows.add(new Summary.Row("TCP echo, " + shape.describe(), server, rate, "round trips/s", reference,
+                        rate / median(ref, Run::perSecond),
+                        nettyNio.isEmpty() ? Double.NaN : rate / median(nettyNio, Run::perSecond),
+                        median(ref, Run::cpuMicros) / median(runs, Run::cpuMicros)));
+            }
+        });
+        return rows;
+    }
+
+    /** nbio's p50 and p99 for summary.tsv, each against the Netty transport with the lowest, and Netty NIO's. */
+    private static List<Summary.Row> latencySummary(Shape shape, Map<String, List<Run>> byServer) {
+        List<Summary.Row> rows = new ArrayList<>();
+        List<Run> nettyNio = byServer.getOrDefault("netty-nio", List.of());
+        for (String percentile : List.of("p50", "p99")) {
+            ToDoubleFunction<Run> latency = percentile.equals("p50") ? Run::p50 : Run::p99;
+            String reference = bestNetty(byServer,
+                    Comparator.comparingDouble((List<Run> runs) -> median(runs, latency)).reversed());
+            double best = median(byServer.get(reference), latency);
+            byServer.forEach((server, runs) -> {
+                if (server.startsWith("nbio-") && !runs.isEmpty()) {
+                    double mine = median(runs, latency);
+                    rows.add(new Summary.Row("TCP echo, " + shape.describe() + ": " + percentile + " latency", server,
+                            mine, "µs", reference, best / mine,
+                            nettyNio.isEmpty() ? Double.NaN : median(nettyNio, latency) / mine, Double.NaN));
+                }
+            });
+        }
+        return rows;
     }
 
     /** Rate and cost, ratios to the Netty transport with the highest median rate. */
