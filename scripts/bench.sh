@@ -16,8 +16,9 @@
 # scripts drop disturbed measurements, and a busy machine makes the run longer, not wrong).
 # --quick runs every benchmark briefly (a smoke test: it checks that all of them run, not
 # their speed) and writes the page and chart into the run's folder instead of docs/.
-# Needs wrk and redis-benchmark (Debian: wrk, redis-tools). Settings (environment): RUN (the
-# results folder), PAGE and CHART (where to write); each script's own settings pass through.
+# Needs wrk and redis-benchmark (bench-servers.sh installs them when it runs as root).
+# Settings (environment): RUN (the results folder), PAGE and CHART (where to write); each
+# script's own settings pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk25.sh
@@ -36,9 +37,6 @@ else
 fi
 mkdir -p "$RUN"
 START=$SECONDS
-for tool in wrk redis-benchmark; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install wrk redis-tools)" >&2; exit 2; }
-done
 
 echo "=== 1/3 TCP echo"
 OUT=$RUN/echo scripts/bench-echo.sh ${QUICK[@]+"${QUICK[@]}"}

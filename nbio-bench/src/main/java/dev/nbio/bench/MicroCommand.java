@@ -239,7 +239,7 @@ final class MicroCommand implements Callable<Integer> {
     private static void printTable(PrintStream t, MicroCase c, List<Run> runs) {
         MicroCase.Metric m = c.metric();
         t.println();
-        t.println("### " + c.title());
+        t.println("#### " + c.title());
         t.println();
         StringBuilder head = new StringBuilder("| impl | rounds | " + m.unit + " |");
         StringBuilder rule = new StringBuilder("|---|---:|---:|");

@@ -76,7 +76,7 @@ final class ServersReportCommand implements Callable<Integer> {
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         byServer.forEach((server, serverTakes) -> runs.put(server, runs(serverTakes)));
         System.out.println();
-        System.out.println("### " + title(table));
+        System.out.println("#### " + title(table));
         System.out.println();
         List<String> measured = runs.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
         if (measured.isEmpty()) {
