@@ -18,7 +18,7 @@ final class ChartSvg {
     private static final int BAR = 14;
     private static final int GAP = 4;
     private static final int GROUP_GAP = 10;
-    private static final int TOP = 40;
+    private static final int TOP = 48;
     private static final String BEST = "#2f6db5";
     private static final String NIO = "#e08a1e";
 
@@ -45,8 +45,8 @@ final class ChartSvg {
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         s.append("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">nbio against the best reference"
                 + " (ratio; above 1.0 is better)</text>\n");
-        legend(s, LABEL, 32, BEST, "nbio's better backend vs Netty's best transport (or the JDK call)");
-        legend(s, LABEL + 380, 32, NIO, "nbio-nio vs netty-nio");
+        legend(s, 10, 40, BEST, "nbio's better backend vs Netty's best transport (or the JDK's call)");
+        legend(s, 480, 40, NIO, "nbio-nio vs Netty's NIO transport");
         int y = TOP + 10;
         for (Map.Entry<String, List<Bar>> group : groups.entrySet()) {
             y += GROUP_GAP;

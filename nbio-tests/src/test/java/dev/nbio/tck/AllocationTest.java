@@ -10,6 +10,7 @@ import dev.nbio.TcpSocket;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,41 +86,80 @@ class AllocationTest extends LoopTest {
     /** A message handed between another thread and the loop: the other thread waits for each hop. */
     private static final class Relay {
         volatile long hops;
+        /** The hop count when the measured hops began, -1 before. */
+        volatile long measuredFrom = -1;
+        volatile boolean done;
     }
 
+    /** Hops per batch, and how many warm-up batches may pass before the measurement starts regardless. */
+    private static final int BATCH = 10_000;
+    private static final int MAX_WARM_UP_BATCHES = 30;
+    private static final int MEASURED_BATCHES = MEASURED_ROUNDS / BATCH;
+
+    /**
+     * Both threads' allocation is counted per batch of hops and judged by the median batch:
+     * steady state is what repeats in every batch, while a one-off (a lazily grown array,
+     * code the JIT compiles late) lands in one batch and is printed, not judged.
+     */
     @Test
     void operationsFromAnotherThreadAllocateNothingOnceWarm() throws Exception {
         Relay relay = new Relay();
-        long[] workerBytes = {-1};
+        long[] senderBatches = new long[MEASURED_BATCHES];
         Throwable[] failure = {null};
         Thread worker = Thread.ofPlatform().daemon().name("sender").start(() -> {
             try {
-                sendHops(relay, WARM_UP_ROUNDS);
                 ThreadMXBean threads = threadBean();
-                long before = threads.getCurrentThreadAllocatedBytes();
-                sendHops(relay, MEASURED_ROUNDS);
-                workerBytes[0] = threads.getCurrentThreadAllocatedBytes() - before;
+                sendHops(relay, WARM_UP_ROUNDS);
+                for (int batch = 0; batch < MAX_WARM_UP_BATCHES; batch++) {
+                    long batchStart = threads.getCurrentThreadAllocatedBytes();
+                    sendHops(relay, BATCH);
+                    if (threads.getCurrentThreadAllocatedBytes() == batchStart) {
+                        break;
+                    }
+                }
+                relay.measuredFrom = relay.hops;
+                for (int batch = 0; batch < MEASURED_BATCHES; batch++) {
+                    long batchStart = threads.getCurrentThreadAllocatedBytes();
+                    sendHops(relay, BATCH);
+                    senderBatches[batch] = threads.getCurrentThreadAllocatedBytes() - batchStart;
+                }
             } catch (RuntimeException | Error e) {
                 failure[0] = e;
+            } finally {
+                relay.done = true;
             }
         });
         ThreadMXBean threads = threadBean();
-        tickUntil(() -> relay.hops >= WARM_UP_ROUNDS);
-        long before = threads.getCurrentThreadAllocatedBytes();
-        while (relay.hops < WARM_UP_ROUNDS + MEASURED_ROUNDS && worker.isAlive()) {
-            loop.tick(TICK);
+        long[] loopBatches = new long[MEASURED_BATCHES];
+        tickUntil(() -> relay.measuredFrom >= 0 || relay.done);
+        for (int batch = 0; batch < MEASURED_BATCHES; batch++) {
+            long batchEnd = relay.measuredFrom + (long) (batch + 1) * BATCH;
+            long batchStart = threads.getCurrentThreadAllocatedBytes();
+            while (relay.hops < batchEnd && !relay.done) {
+                loop.tick(TICK);
+            }
+            loopBatches[batch] = threads.getCurrentThreadAllocatedBytes() - batchStart;
         }
-        double loopBytesPerOp = (threads.getCurrentThreadAllocatedBytes() - before) / (double) MEASURED_ROUNDS;
         worker.join(LIMIT.toMillis());
         assertEquals(null, failure[0], "the sending thread failed");
-        assertEquals(WARM_UP_ROUNDS + MEASURED_ROUNDS, relay.hops);
-        double workerBytesPerOp = workerBytes[0] / (double) MEASURED_ROUNDS;
-        System.out.printf("[%s] cross-thread next-tick allocation: %.4f bytes per operation on the sending thread,"
-                + " %.4f on the loop's%n", backend, workerBytesPerOp, loopBytesPerOp);
-        assertTrue(workerBytesPerOp < LIMIT_BYTES_PER_OP,
-                backend + ": the sending thread allocated " + workerBytesPerOp + " bytes per operation");
+        assertEquals(relay.measuredFrom + MEASURED_ROUNDS, relay.hops);
+        double senderBytesPerOp = medianPerHop(senderBatches);
+        double loopBytesPerOp = medianPerHop(loopBatches);
+        System.out.printf("[%s] cross-thread next-tick allocation (median batch): %.4f bytes per operation on the"
+                + " sending thread, %.4f on the loop's; bytes per batch of %d: sender %s, loop %s%n", backend,
+                senderBytesPerOp, loopBytesPerOp, BATCH, Arrays.toString(senderBatches), Arrays.toString(loopBatches));
+        assertTrue(senderBytesPerOp < LIMIT_BYTES_PER_OP,
+                backend + ": the sending thread allocated " + senderBytesPerOp + " bytes per operation");
         assertTrue(loopBytesPerOp < LIMIT_BYTES_PER_OP,
                 backend + ": the loop's thread allocated " + loopBytesPerOp + " bytes per operation");
+    }
+
+    private static double medianPerHop(long[] batches) {
+        long[] sorted = batches.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return median / BATCH;
     }
 
     /** Executes {@code count} next-ticks on the loop from this thread, one at a time. */
