@@ -2,7 +2,8 @@
 # Counts the system calls each echo server makes per round trip, to explain the figures of
 # scripts/bench-echo.sh (same servers, client, pinning and JVM settings; one short run each).
 #
-#   scripts/bench-echo-syscalls.sh
+#   scripts/bench-echo-syscalls.sh              # 50 connections
+#   CONNECTIONS=1 scripts/bench-echo-syscalls.sh
 #
 # Needs `perf` (Debian: linux-perf) and the kernel's syscall tracepoints. The counts are
 # taken with `perf stat -e raw_syscalls:sys_enter,syscalls:sys_enter_<name>` on the server
@@ -16,7 +17,8 @@ command -v perf >/dev/null || { echo "bench-echo-syscalls: needs perf (apt-get i
 
 JVM_OPTS=(-Xms256m -Xmx256m -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow)
 JAR=nbio-bench/target/nbio-bench.jar
-read -r -a SERVERS <<< "${SERVERS:-nbio-uring nbio-nio netty-io_uring netty-epoll}"
+read -r -a SERVERS <<< "${SERVERS:-nbio-uring nbio-nio netty-io_uring netty-epoll netty-nio}"
+CONNECTIONS=${CONNECTIONS:-50}   # one count: 50 (the throughput shape) or 1 (the latency shape)
 OUT=${OUT:-nbio-bench/target/bench-echo-syscalls/$(date +%Y%m%d-%H%M%S)}
 EVENTS=raw_syscalls:sys_enter
 for call in read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_ctl io_uring_enter; do
@@ -43,7 +45,7 @@ for impl in "${SERVERS[@]}"; do
   [ -n "$port" ] || { echo "bench-echo-syscalls: server $impl did not start" >&2; cat "$log" >&2; exit 1; }
   # Warm-up 4 s, then 4 s measured; the count covers 3 s inside the measured period.
   taskset -c 1 java "${JVM_OPTS[@]}" -jar "$JAR" client --port "$port" --server-pid "$SERVER_PID" \
-      --warmup 4 --duration 4 --max-duration 4 --max-other 100 --label "$impl" --out "$OUT/$impl.tsv" \
+      --connections "$CONNECTIONS" --warmup 4 --duration 4 --max-duration 4 --max-other 100 --label "$impl" --out "$OUT/$impl.tsv" \
       > "$OUT/client-$impl.txt" &
   client=$!
   sleep 4.5
