@@ -49,7 +49,7 @@ OUT=$RUN/micro scripts/bench-micro.sh ${QUICK[@]+"${QUICK[@]}"}
 ABOUT="Run of $(date -u '+%Y-%m-%d %H:%M') UTC, $((SECONDS - START)) s$([ ${#QUICK[@]} -gt 0 ] && echo ' (--quick: not figures)'),\
  commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' with local changes');\
  $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), Linux $(uname -r),\
- $(java -version 2>&1 | head -1); command: \`scripts/bench.sh ${QUICK[*]:-}\`; every run's files: \`$RUN/\`."
+ $(java -version 2>&1 | head -1); command: \`scripts/bench.sh${QUICK[*]:+ ${QUICK[*]}}\`; every run's files: \`$RUN/\`."
 java -jar nbio-bench/target/nbio-bench.jar page --page "$PAGE" --chart "$CHART" --about "$ABOUT" \
     --echo "$RUN/echo" --servers "$RUN/servers" --micro "$RUN/micro"
 echo "=== done in $((SECONDS - START)) s: $PAGE, $CHART"
