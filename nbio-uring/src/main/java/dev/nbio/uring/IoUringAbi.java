@@ -141,6 +141,8 @@ final class IoUringAbi {
     static final long SQE_IOPRIO = 2;
     /** CQE flag: the request stays armed and more CQEs follow. */
     static final int IORING_CQE_F_MORE = 1 << 1;
+    /** {@code IORING_OP_POLL_ADD}'s {@code len}: stay armed and post a completion per event (5.13). */
+    static final int IORING_POLL_ADD_MULTI = 1;
     /** CQE flag: a provided buffer was used; its id is in the upper 16 bits of the flags. */
     static final int IORING_CQE_F_BUFFER = 1;
 

@@ -63,7 +63,6 @@ final class UringNotifier implements Notifier {
     final Arena arena = Arena.ofShared();
     final Ring ring;
     private final int eventFd;
-    private final MemorySegment wakeRead;
     private final MemorySegment wakeWrite;
     private final MemorySegment emptyPath;
     private final Ring.Completions onCompletion = this::completed;
@@ -90,7 +89,6 @@ final class UringNotifier implements Notifier {
             throw UringErrors.exception("eventfd", fd);
         }
         eventFd = fd;
-        wakeRead = arena.allocate(8);
         // Other threads write from it; an automatic arena outlives any wake-up still holding the notifier.
         wakeWrite = Arena.ofAuto().allocate(8);
         wakeWrite.set(JAVA_LONG, 0, 1L);
@@ -567,9 +565,16 @@ final class UringNotifier implements Notifier {
         ring.opFlags(sqe, AT_EMPTY_PATH);
     }
 
+    /**
+     * Arms the wake-up: a multishot poll of the eventfd, which stays armed and posts a
+     * completion for every write, so a woken loop has nothing to submit to be woken again
+     * (a read, re-armed after each wake-up, cost an SQE and a fresh internal poll per hop).
+     * The eventfd's counter is never read back; it would take 2^64 wake-ups to fill it.
+     */
     private void armWake() {
         long sqe = ring.nextSqe();
-        ring.prepare(sqe, IORING_OP_READ, eventFd, wakeRead.address(), 8, -1L, WAKE);
+        ring.prepare(sqe, IORING_OP_POLL_ADD, eventFd, 0, IORING_POLL_ADD_MULTI, 0, WAKE);
+        ring.opFlags(sqe, POLLIN);
     }
 
     @Override
@@ -612,8 +617,10 @@ final class UringNotifier implements Notifier {
 
     private void completed(long userData, int result, int flags) {
         if ((userData & INTERNAL) != 0) {
-            if (userData == WAKE && !closed) {
-                armWake();
+            if (userData == WAKE) {
+                if ((flags & IORING_CQE_F_MORE) == 0 && !closed) {
+                    armWake(); // the kernel ended the multishot poll (an error, a full CQ ring)
+                }
             } else if ((userData & MULTISHOT_ACCEPT) == MULTISHOT_ACCEPT) {
                 accepts.multishotAccepted((int) userData, result, flags);
             } else if ((userData & MULTISHOT_RECV) == MULTISHOT_RECV) {
