@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * <p>A tick: take work queued by other threads, wait on the backend (not at all when
  * callbacks are already due), expire timers, then run the due callbacks. Completions that
  * happen outside the backend's wait (an operation that finished at once) are deferred to
- * the next tick, which is what keeps every callback in a later tick than its start.
+ * the next tick, which is what keeps every callback in a later tick than its start. A tick
+ * that has callbacks due before it polls skips the backend altogether, unless the tick
+ * before it skipped too: the poll would find nothing the callbacks need, and skipping only
+ * every other one keeps I/O from waiting on a loop that always has callbacks due.
  */
 public final class Loop extends Preparations implements LoopContext {
     private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
@@ -98,6 +101,12 @@ public final class Loop extends Preparations implements LoopContext {
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
     private boolean awaiting;
+    /**
+     * The last tick ran its due callbacks without polling the backend; this one polls, so a
+     * loop that always has callbacks due (a chain of next ticks) still sees its I/O every
+     * second tick.
+     */
+    private boolean skippedPoll;
     private long nowNanos = System.nanoTime();
     private Instant nowInstant;
     private int waiting;
@@ -156,6 +165,27 @@ public final class Loop extends Preparations implements LoopContext {
         refreshNow();
         drainRemote();
         ready.takeAll(deferred);
+        if (callbacksDue() && !skippedPoll) {
+            // The callbacks due need nothing from the backend: most often completions of
+            // operations that finished at once in the last tick (a send, whose callback starts
+            // the next receive). Polling for them would find nothing new and cost a system
+            // call per request; the next tick polls, so I/O waits at most one tick longer.
+            skippedPoll = true;
+        } else {
+            skippedPoll = false;
+            poll(timeoutNanos);
+        }
+        expireTimers();
+        dispatch();
+    }
+
+    /** True when a callback is due without asking the backend: a completion or an expired timer. */
+    private boolean callbacksDue() {
+        return !ready.isEmpty() || !timers.isEmpty() && timers.earliestDeadline() - nowNanos <= 0;
+    }
+
+    /** Waits on the backend (not at all when work is due) and takes what the wait brought. */
+    private void poll(long timeoutNanos) {
         long waitNanos = ready.isEmpty() && remote.isEmpty() ? waitNanos(timeoutNanos) : 0;
         if (waitNanos != 0) {
             sleeping = true;
@@ -178,8 +208,6 @@ public final class Loop extends Preparations implements LoopContext {
         // user's is on the stack, and a next tick would cost another wait for nothing.
         drainRemote();
         ready.takeAll(deferred);
-        expireTimers();
-        dispatch();
     }
 
     private long waitNanos(long timeoutNanos) {
