@@ -165,11 +165,12 @@ public final class Loop extends Preparations implements LoopContext {
         refreshNow();
         drainRemote();
         ready.takeAll(deferred);
-        if (callbacksDue() && !skippedPoll) {
+        if (callbacksDue() && !skippedPoll && !notifier.hasUnsubmitted()) {
             // The callbacks due need nothing from the backend: most often completions of
             // operations that finished at once in the last tick (a send, whose callback starts
             // the next receive). Polling for them would find nothing new and cost a system
             // call per request; the next tick polls, so I/O waits at most one tick longer.
+            // Work the backend has yet to hand to the system is not kept waiting: then it polls.
             skippedPoll = true;
         } else {
             skippedPoll = false;

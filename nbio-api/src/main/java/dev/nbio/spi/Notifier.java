@@ -68,6 +68,18 @@ public interface Notifier extends AutoCloseable {
     }
 
     /**
+     * Whether operations started since the last {@link #await} still wait to be handed to the
+     * system, which only the next {@code await} does (io_uring's unsubmitted SQEs). A tick
+     * that starts with callbacks due skips its poll only when this is false, so started work
+     * never waits a tick longer to begin.
+     *
+     * @return true when an {@code await} would hand something to the system
+     */
+    default boolean hasUnsubmitted() {
+        return false;
+    }
+
+    /**
      * Waits up to {@code timeoutNanos} for completions and reports them through the context.
      *
      * @param timeoutNanos 0 to not block; {@code -1} to block until something happens

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * When a tick polls the backend: a tick whose callbacks are due before it polls (completions
  * of operations that finished at once, next ticks, expired timers) skips the poll, unless the
- * tick before it skipped; every other tick polls, with the timeout it was given. The backend
- * is a scripted notifier that records each wait.
+ * tick before it skipped or the backend has work to hand to the system; every other tick
+ * polls, with the timeout it was given. The backend is a scripted notifier that records each
+ * wait.
  */
 class TickPollingTest {
     private final RecordingNotifier notifier = new RecordingNotifier();
@@ -104,6 +105,18 @@ class TickPollingTest {
     }
 
     @Test
+    void aTickWithCallbacksDueStillPollsWhenTheBackendHasWorkToSubmit() {
+        List<Integer> calledIn = new ArrayList<>();
+        loop.nextTick(op -> calledIn.add(tickNumber));
+        notifier.unsubmitted = true;
+
+        tick(Duration.ofSeconds(1));
+
+        assertEquals(List.of(1), calledIn);
+        assertEquals(List.of(0L), notifier.waits, "started work waited a tick to reach the system");
+    }
+
+    @Test
     void anExpiredTimerIsDueWithoutPolling() throws InterruptedException {
         List<Integer> calledIn = new ArrayList<>();
         loop.timeout(Duration.ofMillis(1), op -> calledIn.add(tickNumber));
@@ -146,6 +159,12 @@ class TickPollingTest {
     private static final class RecordingNotifier implements Notifier {
         final List<Long> waits = new ArrayList<>();
         Runnable duringWait = () -> { };
+        boolean unsubmitted;
+
+        @Override
+        public boolean hasUnsubmitted() {
+            return unsubmitted;
+        }
 
         @Override
         public void submit(OperationRecord op) {

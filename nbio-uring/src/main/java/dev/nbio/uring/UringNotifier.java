@@ -601,6 +601,11 @@ final class UringNotifier implements Notifier {
     // ---- completion ---------------------------------------------------------------------------------
 
     @Override
+    public boolean hasUnsubmitted() {
+        return ring.hasUnsubmitted();
+    }
+
+    @Override
     public void await(long timeoutNanos) {
         if (timeoutNanos == 0 && slots.idle() && !ring.hasUnsubmitted()) {
             // Nothing of ours is in the kernel and nothing is to be sent: a tick that only runs
